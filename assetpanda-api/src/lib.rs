@@ -1,0 +1,1 @@
+//! A typed async client for the Asset Panda REST API (v3).
