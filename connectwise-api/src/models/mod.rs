@@ -1,0 +1,35 @@
+//! The records of the five supported areas and the types they share.
+//!
+//! Every field is an `Option`, unknown fields are kept in `extra`, and re-encoding a
+//! record leaves unset fields out, so the same types serve as request bodies.
+
+mod agreement;
+mod catalog;
+mod common;
+mod company;
+mod configuration;
+mod datetime;
+pub(crate) mod de;
+mod enums;
+mod patch;
+mod question;
+mod ticket;
+
+pub use agreement::Agreement;
+pub use catalog::CatalogItem;
+pub use common::{
+    Count, CustomFieldType, CustomFieldValue, CustomFields, CustomValue, EntryMethod, Extra, Info,
+    Reference,
+};
+pub use company::Company;
+pub use configuration::Configuration;
+pub use datetime::{CwDateTime, Parsed};
+pub use enums::{
+    AgreementStatus, ApplicationCycle, ApplicationUnits, BillingMethod, BillingOption, CycleBasis,
+    EmployeeCompNotExceed, EmployeeCompRate, KnowledgeBaseLinkType, Level, PeriodType,
+    PredecessorType, PriceAttribute, ProductClass, QuestionFieldType, RecordType,
+};
+pub(crate) use patch::patch_class;
+pub use patch::{PatchKind, PatchOp};
+pub use question::ConfigurationQuestion;
+pub use ticket::Ticket;

@@ -1,0 +1,552 @@
+//! List requests: filters, one page at a time or a stream over every item.
+//!
+//! Page mode follows the `Link` header's `rel="next"` entry and rebuilds each request on
+//! the client's own base URL with every filter of the first request. Forward-only mode
+//! sends `pagination-type: forward-only` and walks by `pageId` (records in id order).
+
+use std::collections::HashSet;
+use std::marker::PhantomData;
+
+use futures::stream::{self, BoxStream, StreamExt};
+use http::Method;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::client::Client;
+use crate::conditions::{encode_component, split_in_list, Condition, Literal};
+use crate::error::{snippet, ApiErrorKind, Error, Result};
+use crate::request::{decode, Call};
+use crate::retry::RequestClass;
+
+/// The largest page size the server accepts.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// A stream over every item of a listing; a failed item is an `Err` and the stream goes
+/// on, a failed page is an `Err` that ends it.
+pub type ItemStream<T> = BoxStream<'static, Result<T>>;
+
+/// A record type that lists can yield.
+pub trait ListItem: DeserializeOwned + Send + 'static {
+    /// Whether an item without an `id` is refused (typed models) or kept (raw JSON).
+    const REQUIRES_ID: bool;
+
+    /// The record's `id`, when it has one.
+    fn record_id(&self) -> Option<i64>;
+}
+
+impl ListItem for Value {
+    const REQUIRES_ID: bool = false;
+
+    fn record_id(&self) -> Option<i64> {
+        match self.get("id")? {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Where the next page is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Cursor {
+    /// Navigable paging: the page number (1-based).
+    Page(u64),
+    /// Forward-only paging: the `pageId` (records with a larger id follow).
+    PageId(i64),
+}
+
+/// One page of a listing.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items that decoded.
+    pub items: Vec<T>,
+    /// Items that did not decode (or lacked an `id`), one error each.
+    pub rejected: Vec<Error>,
+    /// The next page, or `None` at the end.
+    pub next: Option<Cursor>,
+    /// How many rows the server sent.
+    pub rows: usize,
+}
+
+/// A list request. Every filter set here is sent on every page.
+///
+/// ```no_run
+/// # async fn run(client: connectwise_api::Client) -> connectwise_api::Result<()> {
+/// use connectwise_api::conditions::Condition;
+/// use futures::TryStreamExt;
+///
+/// let tickets: Vec<_> = client
+///     .tickets()
+///     .list()
+///     .conditions(Condition::eq("board/name", "Help Desk").and(Condition::eq("closedFlag", false)))
+///     .order_by("id asc")
+///     .page_size(500)
+///     .stream()
+///     .try_collect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub struct ListRequest<T> {
+    client: Client,
+    path: String,
+    conditions: Option<Condition>,
+    child_conditions: Option<Condition>,
+    custom_field_conditions: Option<Condition>,
+    order_by: Option<String>,
+    fields: Vec<String>,
+    extra: Vec<(String, String)>,
+    page_size: Option<u32>,
+    forward_only: bool,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for ListRequest<T> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            conditions: self.conditions.clone(),
+            child_conditions: self.child_conditions.clone(),
+            custom_field_conditions: self.custom_field_conditions.clone(),
+            order_by: self.order_by.clone(),
+            fields: self.fields.clone(),
+            extra: self.extra.clone(),
+            page_size: self.page_size,
+            forward_only: self.forward_only,
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for ListRequest<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("path", &self.path)
+            .field("conditions", &self.conditions)
+            .field("order_by", &self.order_by)
+            .field("fields", &self.fields)
+            .field("page_size", &self.page_size)
+            .field("forward_only", &self.forward_only)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: ListItem> ListRequest<T> {
+    pub(crate) fn new(client: Client, path: &str) -> Self {
+        let path = format!("/{}", path.trim_start_matches('/'));
+        Self {
+            client,
+            path,
+            conditions: None,
+            child_conditions: None,
+            custom_field_conditions: None,
+            order_by: None,
+            fields: Vec::new(),
+            extra: Vec::new(),
+            page_size: None,
+            forward_only: false,
+            _item: PhantomData,
+        }
+    }
+
+    /// The `conditions` filter: a typed [`Condition`] or raw text (sent as written).
+    pub fn conditions(mut self, conditions: impl Into<Condition>) -> Self {
+        self.conditions = Some(conditions.into());
+        self
+    }
+
+    /// The `childConditions` filter (e.g. `types/id=1`); `in` lists become `or` chains.
+    pub fn child_conditions(mut self, conditions: impl Into<Condition>) -> Self {
+        self.child_conditions = Some(conditions.into());
+        self
+    }
+
+    /// The `customFieldConditions` filter (e.g. `caption="Tier" and value="Gold"`).
+    pub fn custom_field_conditions(mut self, conditions: impl Into<Condition>) -> Self {
+        self.custom_field_conditions = Some(conditions.into());
+        self
+    }
+
+    /// Sort order, e.g. `id asc`; not allowed with [`forward_only`](Self::forward_only).
+    pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
+        self.order_by = Some(order_by.into());
+        self
+    }
+
+    /// Fields to return (a partial response); leave unset for every field.
+    pub fn fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
+        self.fields = fields.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Another query parameter sent on every page, e.g. `managedIdentifier`.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra.push((name.into(), value.into()));
+        self
+    }
+
+    /// Rows per page, 1 to 1000 (default: the client's page size).
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = Some(page_size);
+        self
+    }
+
+    /// Reads in id order with `pagination-type: forward-only`, stable over changing data.
+    pub fn forward_only(mut self) -> Self {
+        self.forward_only = true;
+        self
+    }
+
+    /// The API path listed.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Splits `field in (values)` into several requests, each with this request's filters
+    /// and a chunk of the list, so that every URL fits the client's length limit
+    /// (the longest page number allowed for). An empty list gives no request.
+    pub fn split_in<L: Into<Literal>>(
+        &self,
+        field: &str,
+        values: impl IntoIterator<Item = L>,
+    ) -> Result<Vec<Self>> {
+        let with_placeholder = self.clone().conditions(self.combined(Condition::raw("x")));
+        let query = with_placeholder.query(self.effective_page_size()?, &Cursor::Page(99_999))?;
+        let url = self
+            .client
+            .url_for(&Call::api(Method::GET, &self.path, RequestClass::Read))?;
+        // The placeholder `(x)` is 5 encoded characters: `%28x%29`.
+        let fixed = url.len() + 1 + query.len() - "%28x%29".len();
+        let budget = self.client.max_url_len().saturating_sub(fixed);
+        let chunks = split_in_list(field, values, budget.saturating_sub(6))?;
+        Ok(chunks
+            .into_iter()
+            .map(|chunk| self.clone().conditions(self.combined(chunk)))
+            .collect())
+    }
+
+    fn combined(&self, extra: Condition) -> Condition {
+        match &self.conditions {
+            Some(existing) => existing.clone().and(extra),
+            None => extra,
+        }
+    }
+
+    fn effective_page_size(&self) -> Result<u32> {
+        let size = self.page_size.unwrap_or(self.client.default_page_size());
+        if size > MAX_PAGE_SIZE {
+            return Err(Error::PageSizeTooLarge {
+                requested: size,
+                max: MAX_PAGE_SIZE,
+            });
+        }
+        if size == 0 {
+            return Err(Error::InvalidRequest {
+                reason: "page size 0".to_owned(),
+            });
+        }
+        Ok(size)
+    }
+
+    /// The encoded query of one page; filters first, in a fixed order.
+    fn query(&self, page_size: u32, cursor: &Cursor) -> Result<String> {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if let Some(c) = &self.conditions {
+            params.push(("conditions", c.render()?));
+        }
+        if let Some(c) = &self.child_conditions {
+            params.push(("childConditions", c.render_without_in()?));
+        }
+        if let Some(c) = &self.custom_field_conditions {
+            params.push(("customFieldConditions", c.render_without_in()?));
+        }
+        if let Some(order) = &self.order_by {
+            if self.forward_only {
+                return Err(Error::InvalidRequest {
+                    reason: "orderBy cannot be used with forward-only paging".to_owned(),
+                });
+            }
+            params.push(("orderBy", order.clone()));
+        }
+        if !self.fields.is_empty() {
+            if self.fields.iter().any(|f| f.trim() == "*") {
+                return Err(Error::InvalidRequest {
+                    reason: "fields=* returns only ids; leave fields unset for every field"
+                        .to_owned(),
+                });
+            }
+            let mut fields = self.fields.clone();
+            if self.forward_only && !fields.iter().any(|f| f == "id") {
+                fields.insert(0, "id".to_owned());
+            }
+            params.push(("fields", fields.join(",")));
+        }
+        let mut query: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode_component(v)))
+            .collect();
+        for (k, v) in &self.extra {
+            query.push(format!("{}={}", encode_component(k), encode_component(v)));
+        }
+        query.push(format!("pageSize={page_size}"));
+        match cursor {
+            Cursor::Page(page) => query.push(format!("page={page}")),
+            Cursor::PageId(0) => {}
+            Cursor::PageId(id) => query.push(format!("pageId={id}")),
+        }
+        Ok(query.join("&"))
+    }
+
+    fn first_cursor(&self) -> Cursor {
+        if self.forward_only {
+            Cursor::PageId(0)
+        } else {
+            Cursor::Page(1)
+        }
+    }
+
+    /// Fetches the first page.
+    pub async fn send(self) -> Result<Page<T>> {
+        let size = self.effective_page_size()?;
+        let cursor = self.first_cursor();
+        self.fetch(size, &cursor).await.map(|(page, _)| page)
+    }
+
+    /// Fetches the page at `cursor` (from [`Page::next`]).
+    pub async fn send_at(self, cursor: Cursor) -> Result<Page<T>> {
+        let size = self.effective_page_size()?;
+        self.fetch(size, &cursor).await.map(|(page, _)| page)
+    }
+
+    /// One request; the returned size is the one used (smaller after a fallback).
+    async fn fetch(&self, size: u32, cursor: &Cursor) -> Result<(Page<T>, u32)> {
+        match self.fetch_sized(size, cursor).await {
+            Err(Error::Api(api)) if self.client.inner.page_size_fallback => {
+                match page_size_limit(&api) {
+                    Some(max) if max < size => {
+                        let page = self.fetch_sized(max, cursor).await?;
+                        Ok((page, max))
+                    }
+                    _ => Err(Error::Api(api)),
+                }
+            }
+            other => other.map(|page| (page, size)),
+        }
+    }
+
+    async fn fetch_sized(&self, size: u32, cursor: &Cursor) -> Result<Page<T>> {
+        let mut call = Call::api(Method::GET, &self.path, RequestClass::Read)
+            .with_query(self.query(size, cursor)?);
+        call.forward_only = self.forward_only;
+        let received = self.client.execute(call).await?;
+        let rows: Vec<Value> = decode(&Method::GET, &self.path, &received.body)?;
+
+        let count = rows.len();
+        let mut items = Vec::with_capacity(count);
+        let mut rejected = Vec::new();
+        let mut last_id = None;
+        for (index, row) in rows.into_iter().enumerate() {
+            let row_id = row.record_id();
+            last_id = row_id.or(last_id);
+            match self.item(index, row) {
+                Ok(item) => items.push(item),
+                Err(e) => rejected.push(e),
+            }
+        }
+        let next = next_cursor(cursor, received.link.as_deref(), count, size, last_id);
+        Ok(Page {
+            items,
+            rejected,
+            next,
+            rows: count,
+        })
+    }
+
+    fn item(&self, index: usize, row: Value) -> Result<T> {
+        if T::REQUIRES_ID && row.record_id().is_none() {
+            return Err(self.item_error(index, ".id", "the item has no id", &row, None));
+        }
+        match serde_path_to_error::deserialize::<_, T>(&row) {
+            Ok(item) => Ok(item),
+            Err(e) => {
+                let at = format!(".{}", e.path());
+                let source = e.into_inner();
+                Err(self.item_error(index, &at, &source.to_string(), &row, Some(source)))
+            }
+        }
+    }
+
+    fn item_error(
+        &self,
+        index: usize,
+        at: &str,
+        reason: &str,
+        row: &Value,
+        source: Option<serde_json::Error>,
+    ) -> Error {
+        Error::Decode {
+            path: self.path.clone(),
+            json_path: format!("[{index}]{}", at.trim_start_matches("..")),
+            reason: reason.to_owned(),
+            snippet: snippet(row.to_string().as_bytes()),
+            source,
+        }
+    }
+
+    /// Every item of every page, as a `Send + 'static` stream.
+    pub fn stream(self) -> ItemStream<T> {
+        let start = self
+            .effective_page_size()
+            .map(|size| (size, self.first_cursor()));
+        let state = Walk {
+            request: self,
+            next: Some(start),
+            seen: HashSet::new(),
+        };
+        stream::unfold(state, Walk::step)
+            .flat_map(stream::iter)
+            .boxed()
+    }
+}
+
+/// The state of a stream between pages.
+struct Walk<T> {
+    request: ListRequest<T>,
+    next: Option<Result<(u32, Cursor)>>,
+    seen: HashSet<Cursor>,
+}
+
+impl<T: ListItem> Walk<T> {
+    async fn step(mut self) -> Option<(Vec<Result<T>>, Self)> {
+        let (size, cursor) = match self.next.take()? {
+            Ok(next) => next,
+            Err(e) => return Some((vec![Err(e)], self)),
+        };
+        if !self.seen.insert(cursor.clone()) {
+            let error = stalled(&self.request.path, &cursor);
+            return Some((vec![Err(error)], self));
+        }
+        match self.request.fetch(size, &cursor).await {
+            Ok((page, used_size)) => {
+                if let (Cursor::PageId(before), Some(Cursor::PageId(after))) = (&cursor, &page.next)
+                {
+                    if after <= before {
+                        let error = stalled(&self.request.path, &Cursor::PageId(*after));
+                        self.next = Some(Err(error));
+                    }
+                }
+                if self.next.is_none() {
+                    self.next = page.next.clone().map(|c| Ok((used_size, c)));
+                }
+                let mut out: Vec<Result<T>> = page.items.into_iter().map(Ok).collect();
+                out.extend(page.rejected.into_iter().map(Err));
+                Some((out, self))
+            }
+            Err(e) => Some((vec![Err(e)], self)),
+        }
+    }
+}
+
+fn stalled(path: &str, cursor: &Cursor) -> Error {
+    let detail = match cursor {
+        Cursor::Page(p) => format!("the next page ({p}) was already read"),
+        Cursor::PageId(id) => format!("the next pageId ({id}) does not move past the last one"),
+    };
+    Error::PagingStalled {
+        path: path.to_owned(),
+        detail,
+    }
+}
+
+/// The size named in an `OutOfRange` rejection of `pageSize` ("between 1 and 100").
+fn page_size_limit(api: &crate::error::ApiError) -> Option<u32> {
+    if api.kind() != ApiErrorKind::Validation {
+        return None;
+    }
+    let entry = api.errors.iter().find(|e| {
+        e.field.as_deref() == Some("pageSize") && e.code.as_deref() == Some("OutOfRange")
+    })?;
+    let message = entry.message.as_deref()?;
+    let numbers: Vec<u32> = message
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    numbers.last().copied().filter(|n| *n > 0)
+}
+
+/// Where to go after a page of `rows` rows.
+fn next_cursor(
+    cursor: &Cursor,
+    link: Option<&str>,
+    rows: usize,
+    size: u32,
+    last_id: Option<i64>,
+) -> Option<Cursor> {
+    let short = rows == 0 || rows < size as usize;
+    let next_link = link.and_then(|l| link_target(l, "next"));
+    match cursor {
+        Cursor::Page(page) => match link {
+            Some(_) => {
+                let next = query_value(&next_link?, "page")?.parse().ok()?;
+                Some(Cursor::Page(next))
+            }
+            None if short => None,
+            None => Some(Cursor::Page(page + 1)),
+        },
+        Cursor::PageId(_) if short => None,
+        Cursor::PageId(_) => {
+            let from_link = next_link.and_then(|url| query_value(&url, "pageId")?.parse().ok());
+            from_link.or(last_id).map(Cursor::PageId)
+        }
+    }
+}
+
+/// The URL of the `Link` entry with the given `rel` (matched case-insensitively, with or
+/// without quotes), splitting on commas outside `<…>`.
+pub fn link_target(header: &str, rel: &str) -> Option<String> {
+    let mut entries = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in header.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                entries.push(&header[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    entries.push(&header[start..]);
+
+    entries.into_iter().find_map(|entry| {
+        let entry = entry.trim();
+        let open = entry.find('<')?;
+        let close = open + entry[open..].find('>')?;
+        let url = &entry[open + 1..close];
+        let matches = entry[close + 1..].split(';').any(|param| {
+            let Some((key, value)) = param.split_once('=') else {
+                return false;
+            };
+            key.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case(rel))
+        });
+        matches.then(|| url.to_owned())
+    })
+}
+
+/// The decoded value of a query parameter of a URL (or of a bare query string).
+fn query_value(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?').map_or(url, |(_, q)| q);
+    let query = query.split('#').next().unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.into_owned())
+}
