@@ -1,0 +1,3 @@
+//! Planner benchmark (filled in below).
+
+fn main() {}

@@ -1,0 +1,629 @@
+//! The sync engine: fetch, plan, apply, against a [`Source`] and a [`Sink`].
+//!
+//! For each job the engine resolves the target group, validates the job against it, lists
+//! the group's objects (archived ones included) **before** reading the source, so that
+//! objects appearing during the run are never archived by it, streams the source records
+//! into the planner, re-reads the records missing from the listing to tell "out of scope"
+//! from "deleted", plans, and applies the plan in batches. A dry run stops after the plan.
+
+mod apply;
+mod report;
+mod sink;
+mod source;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::StreamExt;
+
+use crate::config::{Config, JobConfig};
+use crate::mapping::{CompiledJob, LinkIndex};
+use crate::plan::{Issue, Planner, SyncPlan};
+use crate::target::{DateFormat, TargetGroup};
+use crate::validate::{resolve_target, validate_job, Severity, Validation};
+
+pub use report::{
+    Counts, ExitCode, FailureKind, GroupReport, GroupStatus, Progress, RunReport, Timings,
+};
+pub use sink::{
+    FieldMessage, NewObject, ObjectOutcome, ObjectStream, ObjectUpdate, Sink, SinkError,
+    SinkErrorKind, MAX_BATCH,
+};
+pub use source::{
+    FetchRequest, IdListRequest, IdStream, RecordStream, RereadRequest, Source, SourceError,
+    SourceErrorKind,
+};
+
+/// A progress callback.
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// How the engine runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineOptions {
+    /// Stop after planning; write nothing. Each group report keeps its plan.
+    pub dry_run: bool,
+    /// Let this run archive more than the archive guard allows.
+    pub allow_mass_archive: bool,
+    /// Objects per create, update, archive or unarchive call (1 to 200; default 200).
+    pub batch_size: usize,
+    /// Ids per re-read call (default 100).
+    pub reread_batch: usize,
+    /// How many times a batch whose outcome is unknown is sent again after its match keys
+    /// were re-read (default 2).
+    pub write_retries: u32,
+    /// Watermarks for incremental runs, by job name: only records with
+    /// `lastUpdated >= watermark` are fetched, and deletions come from an id-only listing.
+    pub since: BTreeMap<String, DateTime<Utc>>,
+    /// The stop date sent with archives (default: today, UTC).
+    pub stop_date: Option<NaiveDate>,
+    /// A `chrono` `strftime` date format that overrides the account's.
+    pub date_format_override: Option<String>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            dry_run: false,
+            allow_mass_archive: false,
+            batch_size: MAX_BATCH,
+            reread_batch: 100,
+            write_retries: 2,
+            since: BTreeMap::new(),
+            stop_date: None,
+            date_format_override: None,
+        }
+    }
+}
+
+/// The sync engine.
+///
+/// ```no_run
+/// # async fn demo<S: cw_ap_mapping::Source, K: cw_ap_mapping::Sink>(source: S, sink: K,
+/// #     config: cw_ap_mapping::Config) {
+/// use cw_ap_mapping::{Engine, EngineOptions};
+/// let engine = Engine::new(source, sink)
+///     .with_options(EngineOptions { dry_run: true, ..EngineOptions::default() })
+///     .on_progress(|event| eprintln!("{event:?}"));
+/// let report = engine.run(&config).await;
+/// std::process::exit(report.exit_code().code());
+/// # }
+/// ```
+pub struct Engine<S, K> {
+    source: S,
+    sink: K,
+    options: EngineOptions,
+    progress: Option<ProgressFn>,
+}
+
+impl<S, K> std::fmt::Debug for Engine<S, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a group cannot go on.
+struct Stop {
+    status: GroupStatus,
+    failure: Option<FailureKind>,
+    reason: String,
+}
+
+impl Stop {
+    fn config(reason: impl Into<String>) -> Self {
+        Stop {
+            status: GroupStatus::Failed,
+            failure: Some(FailureKind::Config),
+            reason: reason.into(),
+        }
+    }
+
+    fn sink(error: &SinkError, what: &str) -> Self {
+        let failure = match error.status {
+            Some(401) => FailureKind::Config,
+            _ => FailureKind::Access,
+        };
+        Stop {
+            status: GroupStatus::Failed,
+            failure: Some(failure),
+            reason: format!("{what}: {}", error.message),
+        }
+    }
+}
+
+impl<S: Source, K: Sink> Engine<S, K> {
+    /// An engine with default options.
+    pub fn new(source: S, sink: K) -> Self {
+        Engine {
+            source,
+            sink,
+            options: EngineOptions::default(),
+            progress: None,
+        }
+    }
+
+    /// Sets the options.
+    pub fn with_options(mut self, options: EngineOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The options, to change them between runs.
+    pub fn options_mut(&mut self) -> &mut EngineOptions {
+        &mut self.options
+    }
+
+    /// Sets a progress callback.
+    pub fn on_progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(callback));
+        self
+    }
+
+    /// The source.
+    pub fn source(&self) -> &S {
+        &self.source
+    }
+
+    /// The sink.
+    pub fn sink(&self) -> &K {
+        &self.sink
+    }
+
+    fn emit(&self, event: Progress) {
+        if let Some(callback) = &self.progress {
+            callback(&event);
+        }
+    }
+
+    /// Runs every job of the configuration, one after the other; a job that fails does not
+    /// stop the others.
+    pub async fn run(&self, config: &Config) -> RunReport {
+        let started_at = Utc::now();
+        let start = Instant::now();
+        let mut groups = Vec::with_capacity(config.jobs.len());
+        for job in &config.jobs {
+            groups.push(self.run_job(job).await);
+        }
+        RunReport {
+            started_at,
+            duration_ms: start.elapsed().as_millis() as u64,
+            dry_run: self.options.dry_run,
+            groups,
+        }
+    }
+
+    /// Runs one job.
+    pub async fn run_job(&self, job: &JobConfig) -> GroupReport {
+        let mut report = GroupReport::new(&job.name, job.entity);
+        self.emit(Progress::GroupStarted {
+            job: job.name.clone(),
+        });
+        if let Err(stop) = self.run_inner(job, &mut report).await {
+            report.status = stop.status;
+            report.failure = stop.failure;
+            report.reason = Some(stop.reason);
+            report.watermark = None;
+        }
+        self.emit(Progress::GroupFinished {
+            job: job.name.clone(),
+            status: report.status,
+        });
+        report
+    }
+
+    /// Validates every job against its group and, when the source has one, a sample
+    /// record (the first record of the job's listing), writing nothing.
+    pub async fn validate(&self, config: &Config) -> Vec<(String, Validation)> {
+        let mut out = Vec::new();
+        for (index, job) in config.jobs.iter().enumerate() {
+            let validation = match self.prepare(job, index).await {
+                Err(stop) => Validation {
+                    problems: vec![crate::validate::Problem {
+                        severity: Severity::Error,
+                        location: format!("jobs[{index}]"),
+                        message: stop.reason,
+                        suggestion: None,
+                    }],
+                    job: None,
+                },
+                Ok((group, date_format)) => {
+                    let first = validate_job(job, index, &group, date_format.clone(), None);
+                    match &first.job {
+                        Some(compiled) => {
+                            let sample = self.sample(compiled).await;
+                            validate_job(job, index, &group, date_format, sample.as_ref())
+                        }
+                        None => first,
+                    }
+                }
+            };
+            out.push((job.name.clone(), validation));
+        }
+        out
+    }
+
+    async fn sample(&self, job: &CompiledJob) -> Option<serde_json::Value> {
+        let request = FetchRequest {
+            job: job.name.clone(),
+            entity: job.entity,
+            filter: job.filter.render(),
+            fields: job.projection(),
+            updated_since: None,
+        };
+        let mut stream = self.source.fetch(&request);
+        while let Some(item) = stream.next().await {
+            if let Ok(record) = item {
+                return Some(record);
+            }
+        }
+        None
+    }
+
+    async fn prepare(
+        &self,
+        job: &JobConfig,
+        _index: usize,
+    ) -> Result<(TargetGroup, DateFormat), Stop> {
+        let group = self
+            .sink
+            .resolve_group(&job.target_group)
+            .await
+            .map_err(|e| {
+                let mut stop =
+                    Stop::sink(&e, &format!("{} could not be resolved", job.target_group));
+                if e.status == Some(404) {
+                    stop.failure = Some(FailureKind::Config);
+                }
+                stop
+            })?;
+        let date_format = match &self.options.date_format_override {
+            Some(format) => {
+                DateFormat::strftime(format.clone()).map_err(|e| Stop::config(e.to_string()))?
+            }
+            None => {
+                let text = self
+                    .sink
+                    .date_format()
+                    .await
+                    .map_err(|e| Stop::sink(&e, "the account date format could not be read"))?;
+                DateFormat::from_account(&text).map_err(|e| Stop::config(e.to_string()))?
+            }
+        };
+        Ok((group, date_format))
+    }
+
+    async fn run_inner(&self, job: &JobConfig, report: &mut GroupReport) -> Result<(), Stop> {
+        let start = Instant::now();
+        let (group, date_format) = self.prepare(job, 0).await?;
+        report.group_id = Some(group.id);
+        report.group_name = Some(group.name.clone());
+
+        let validation = validate_job(job, 0, &group, date_format, None);
+        for problem in validation.warnings() {
+            report
+                .warnings
+                .push(Issue::job(&job.name, problem.to_string()));
+        }
+        let Some(compiled) = validation.job else {
+            let problems: Vec<String> = validation.errors().map(|p| p.to_string()).collect();
+            for problem in &problems {
+                report.errors.push(Issue::job(&job.name, problem.clone()));
+            }
+            return Err(Stop::config(format!(
+                "the job does not fit group {}: {}",
+                group.name,
+                problems.join("; ")
+            )));
+        };
+
+        let links = self.links(&compiled, report).await;
+        let mut planner = Planner::new(&compiled)
+            .with_links(links)
+            .override_archive_guard(self.options.allow_mass_archive);
+
+        // NB: the target listing comes before the source is read, so that objects created
+        // during the run are never archive candidates.
+        self.list_targets(&compiled, &mut planner).await?;
+        let broken = self.fetch(&compiled, &mut planner, report).await?;
+        if let Some(reason) = &broken {
+            planner.disable_archive(reason.clone());
+        } else {
+            self.verify_missing(&compiled, &mut planner, report).await;
+        }
+        report.timings.fetch_ms = start.elapsed().as_millis() as u64;
+
+        let planned = Instant::now();
+        let plan = planner.finish();
+        report.timings.plan_ms = planned.elapsed().as_millis() as u64;
+        self.emit(Progress::Planned {
+            job: job.name.clone(),
+            writes: plan.writes(),
+        });
+        self.absorb_plan(&plan, report);
+
+        if let Some(reason) = &broken {
+            report.status = GroupStatus::Incomplete;
+            report.reason = Some(reason.clone());
+        }
+        if self.options.dry_run {
+            let c = plan.counts();
+            report.counts.created = c.create;
+            report.counts.updated = c.update;
+            report.counts.archived = c.archive;
+            report.counts.unarchived = c.unarchive;
+        } else if let Some(reason) = &plan.stopped {
+            report.status = GroupStatus::Stopped;
+            report.reason = Some(reason.clone());
+        } else {
+            let applying = Instant::now();
+            let stop_date = self
+                .options
+                .stop_date
+                .unwrap_or_else(|| Utc::now().date_naive());
+            let mut applier = apply::Applier {
+                sink: &self.sink,
+                job: &compiled,
+                batch: self.options.batch_size.clamp(1, MAX_BATCH),
+                retries: self.options.write_retries,
+                stop_date,
+                report,
+                progress: self.progress.as_ref(),
+                done: 0,
+                total: plan.writes(),
+            };
+            applier.apply(&plan).await;
+            report.timings.apply_ms = applying.elapsed().as_millis() as u64;
+        }
+
+        if report.status == GroupStatus::Complete {
+            report.watermark = plan.watermark;
+        }
+        if self.options.dry_run {
+            report.plan = Some(plan);
+        }
+        Ok(())
+    }
+
+    fn absorb_plan(&self, plan: &SyncPlan, report: &mut GroupReport) {
+        let c = plan.counts();
+        report.counts.fetched += c.records;
+        report.counts.unchanged = c.unchanged;
+        report.counts.filtered_out = c.filtered_out;
+        report.counts.failed += c.failed;
+        report.counts.conflicts = c.conflicts;
+        report.counts.unverified = c.unverified;
+        report.errors.extend(plan.errors.iter().cloned());
+        report.warnings.extend(plan.warnings.iter().cloned());
+        for conflict in &plan.conflicts {
+            report.errors.push(Issue::job(
+                &plan.job,
+                format!(
+                    "conflict on {} = {}: {} (records: {}; objects: {})",
+                    conflict.field,
+                    conflict.value,
+                    conflict.message,
+                    conflict.records.join(", "),
+                    conflict.objects.join(", ")
+                ),
+            ));
+        }
+        if !plan.unverified.is_empty() {
+            report.warnings.push(Issue::job(
+                &plan.job,
+                format!(
+                    "{} missing records could not be verified and were not archived: {}",
+                    plan.unverified.len(),
+                    plan.unverified.join(", ")
+                ),
+            ));
+        }
+        for out in &plan.filtered_out {
+            if let Some(object) = &out.object {
+                report.warnings.push(
+                    Issue::record(&plan.job, &out.record, "out of scope (left the filter)")
+                        .with_object(object),
+                );
+            }
+        }
+    }
+
+    async fn links(&self, job: &CompiledJob, report: &mut GroupReport) -> LinkIndex {
+        let mut links = LinkIndex::new();
+        for (index, field) in job.fields.iter().enumerate() {
+            let Some(link) = &field.link else { continue };
+            match self.link_index(link).await {
+                Ok(map) => {
+                    links.insert(index, map);
+                }
+                Err(message) => report
+                    .warnings
+                    .push(Issue::job(&job.name, message).with_field(field.target.describe())),
+            }
+        }
+        links
+    }
+
+    async fn link_index(
+        &self,
+        link: &crate::config::LinkConfig,
+    ) -> Result<HashMap<String, String>, String> {
+        let group =
+            self.sink.resolve_group(&link.group).await.map_err(|e| {
+                format!("linked {} could not be resolved: {}", link.group, e.message)
+            })?;
+        let field = resolve_target(&group, &link.field)
+            .map_err(|(message, _)| message)?
+            .key
+            .clone();
+        let mut map = HashMap::new();
+        let mut stream = self.sink.list_objects(group.id);
+        while let Some(item) = stream.next().await {
+            let object = item.map_err(|e| {
+                format!(
+                    "linked group {} could not be listed: {}",
+                    group.name, e.message
+                )
+            })?;
+            if object.archived {
+                continue;
+            }
+            let key = object
+                .fields
+                .get(&field)
+                .and_then(|v| match v {
+                    serde_json::Value::String(s) => Some(s.trim().to_lowercase()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .filter(|k| !k.is_empty());
+            if let Some(key) = key {
+                map.entry(key).or_insert(object.id);
+            }
+        }
+        Ok(map)
+    }
+
+    async fn list_targets(&self, job: &CompiledJob, planner: &mut Planner<'_>) -> Result<(), Stop> {
+        let mut stream = self.sink.list_objects(job.group.id);
+        let mut count = 0usize;
+        while let Some(item) = stream.next().await {
+            let object =
+                item.map_err(|e| Stop::sink(&e, "the target group could not be listed"))?;
+            planner.push_target(object);
+            count += 1;
+            if count % 1000 == 0 {
+                self.emit(Progress::TargetListed {
+                    job: job.name.clone(),
+                    objects: count,
+                });
+            }
+        }
+        self.emit(Progress::TargetListed {
+            job: job.name.clone(),
+            objects: count,
+        });
+        Ok(())
+    }
+
+    /// Streams the source into the planner. `Ok(Some(reason))` when the listing broke off
+    /// after some records (incomplete); `Err` when nothing could be read (failed).
+    async fn fetch(
+        &self,
+        job: &CompiledJob,
+        planner: &mut Planner<'_>,
+        report: &mut GroupReport,
+    ) -> Result<Option<String>, Stop> {
+        let since = self.options.since.get(&job.name).copied();
+        let mut filter = job.filter.render();
+        let id_filter = filter.clone();
+        if let Some(since) = since {
+            filter = filter.with_updated_since(since);
+        }
+        let request = FetchRequest {
+            job: job.name.clone(),
+            entity: job.entity,
+            filter,
+            fields: job.projection(),
+            updated_since: since,
+        };
+
+        let mut records = 0usize;
+        let mut stream = self.source.fetch(&request);
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(record) => {
+                    planner.push_source(&record);
+                    records += 1;
+                    if records % 100 == 0 {
+                        self.emit(Progress::Fetched {
+                            job: job.name.clone(),
+                            records,
+                        });
+                    }
+                }
+                Err(e) if e.kind == SourceErrorKind::Item => {
+                    report.counts.failed += 1;
+                    report.errors.push(Issue::job(
+                        &job.name,
+                        format!("a record could not be read: {}", e.describe()),
+                    ));
+                }
+                Err(e) => {
+                    let reason = format!("the source listing broke off: {}", e.describe());
+                    if records == 0 {
+                        return Err(Stop {
+                            status: GroupStatus::Failed,
+                            failure: Some(FailureKind::Access),
+                            reason,
+                        });
+                    }
+                    return Ok(Some(reason));
+                }
+            }
+        }
+        drop(stream);
+        self.emit(Progress::Fetched {
+            job: job.name.clone(),
+            records,
+        });
+
+        if since.is_some() {
+            let request = IdListRequest {
+                job: job.name.clone(),
+                entity: job.entity,
+                filter: id_filter,
+            };
+            let mut ids = self.source.list_ids(&request);
+            while let Some(item) = ids.next().await {
+                match item {
+                    Ok(id) => planner.push_present_id(id),
+                    Err(e) if e.kind == SourceErrorKind::Item => {}
+                    Err(e) => {
+                        return Ok(Some(format!(
+                            "the id listing for deletions broke off: {}",
+                            e.describe()
+                        )))
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    async fn verify_missing(
+        &self,
+        job: &CompiledJob,
+        planner: &mut Planner<'_>,
+        report: &mut GroupReport,
+    ) {
+        let missing = planner.missing_ids();
+        let ids: Vec<i64> = missing.iter().filter_map(|id| id.parse().ok()).collect();
+        for chunk in ids.chunks(self.options.reread_batch.max(1)) {
+            let request = RereadRequest {
+                job: job.name.clone(),
+                entity: job.entity,
+                ids: chunk.to_vec(),
+                fields: job.projection(),
+            };
+            match self.source.reread(&request).await {
+                Ok(records) => {
+                    for record in &records {
+                        planner.push_reread(record);
+                    }
+                    planner.confirm_absent(chunk.iter().map(|id| id.to_string()));
+                }
+                Err(e) => report.warnings.push(Issue::job(
+                    &job.name,
+                    format!(
+                        "the re-read of {} missing records failed ({}); nothing is archived for them",
+                        chunk.len(),
+                        e.describe()
+                    ),
+                )),
+            }
+        }
+    }
+}
