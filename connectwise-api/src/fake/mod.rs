@@ -1,0 +1,64 @@
+//! A fake, stateful ConnectWise Manage server for tests, demos and benchmarks.
+//!
+//! It holds companies, configurations, agreements, catalog items and tickets in memory as
+//! JSON shaped like the real API, and serves them on a loopback port:
+//!
+//! - `GET /login/companyinfo/{company}` (no credentials; an unknown company gets `null`);
+//! - list with navigable paging (`page`, `pageSize`, the `Link` header) and forward-only
+//!   paging (`pagination-type: forward-only`, `pageId`), `count`, get, create, PUT,
+//!   PATCH (the list of `{op, path, value}`) and DELETE, stamping `_info/lastUpdated`;
+//! - `conditions`, `childConditions`, `customFieldConditions`, `orderBy` and `fields`,
+//!   with the server's 400 bodies for a condition it cannot read or a page size over the
+//!   maximum;
+//! - Basic authentication and the `clientId` header on every API call.
+//!
+//! A [`FaultPlan`] makes chosen or seeded requests fail (429, 5xx, HTML, empty or cut-off
+//! bodies, delays, dropped connections, or a write applied but answered with an error),
+//! and [`Counters`] tell what was served. Records can be read and changed directly
+//! between calls.
+//!
+//! Requests are served by `wiremock` custom responders; when the fault plan needs to cut
+//! a body short or drop a connection, a small `hyper` server takes its place around the
+//! same handler.
+//!
+//! ```no_run
+//! use connectwise_api::fake::{Entity, FakeConnectWise, FaultPlan};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let fake = FakeConnectWise::builder()
+//!     .seed(42)
+//!     .companies(30)
+//!     .configurations(300)
+//!     .faults(FaultPlan::retryable_mix(7, 0.05))
+//!     .start()
+//!     .await?;
+//! println!("serving {} devices at {}", fake.state().len(Entity::Configurations), fake.uri());
+//! # Ok(())
+//! # }
+//! ```
+
+mod builder;
+mod conditions;
+mod counters;
+mod entity;
+mod evaluate;
+mod faults;
+mod generate;
+mod handler;
+mod list;
+mod models;
+mod query;
+mod response;
+mod server;
+mod state;
+mod store;
+mod writes;
+
+pub use builder::{FakeConnectWise, FakeConnectWiseBuilder, ServerKind};
+pub use conditions::{parse as parse_conditions, ConditionError, Expr, Literal, Op};
+pub use counters::Counters;
+pub use entity::Entity;
+pub use evaluate::matches as condition_matches;
+pub use faults::{Fault, FaultPlan};
+pub use response::{FakeRequest, FakeResponse};
+pub use state::{Delivery, FakeReply, FakeState};

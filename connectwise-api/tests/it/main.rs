@@ -1,0 +1,15 @@
+//! Integration tests of the ConnectWise client.
+
+mod fake_client;
+mod fake_conditions;
+mod fake_server;
+mod auth;
+mod conditions;
+mod decode;
+mod discovery;
+mod errors;
+mod pagination;
+mod resources;
+mod retry_http;
+mod retry_table;
+mod support;
