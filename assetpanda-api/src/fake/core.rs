@@ -1,0 +1,510 @@
+//! The fake's pure core: routes a request, applies faults and limits, counts, answers.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use http::Method;
+use serde_json::{json, Map, Value};
+
+use super::account::{user_details, Account, StoredObject};
+use super::auth::Auth;
+use super::clock::FakeClock;
+use super::counters::{Counters, Endpoint, RequestRecord};
+use super::error::FakeError;
+use super::faults::{Fault, FaultPlan};
+use super::rate_limit::{Limiter, RateLimit};
+use super::reply::{message, FakeReply, FakeRequest};
+use super::spec::GroupSpec;
+use super::values::display_text;
+
+/// The request log keeps at most this many records (the oldest go first).
+const LOG_CAP: usize = 100_000;
+
+/// Which search paths the fake answers; the other answers 404.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SearchPaths {
+    /// Both `/search/objects` and `/objects/search` (the default).
+    #[default]
+    Both,
+    /// Only `/v3/groups/{gid}/search/objects`.
+    SearchObjects,
+    /// Only `/v3/groups/{gid}/objects/search`.
+    ObjectsSearch,
+}
+
+/// Where a request was routed.
+struct Route {
+    endpoint: Endpoint,
+    group: Option<String>,
+    object: Option<String>,
+}
+
+/// The state behind the lock.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) account: Account,
+    pub(crate) auth: Auth,
+    pub(crate) faults: FaultPlan,
+    pub(crate) limiter: Option<Limiter>,
+    pub(crate) counters: Counters,
+    pub(crate) log: VecDeque<RequestRecord>,
+    pub(crate) seq: u64,
+    pub(crate) seed: u64,
+    pub(crate) clock: FakeClock,
+    pub(crate) search_paths: SearchPaths,
+    pub(crate) raw_transport: bool,
+}
+
+/// The fake Asset Panda account and the logic that answers requests, with no socket.
+///
+/// Cheap to clone; clones share one state. [`FakeAssetPanda`](super::FakeAssetPanda) serves
+/// one over HTTP and dereferences to it, so everything here is also available on the
+/// running server.
+#[derive(Clone)]
+pub struct FakeCore {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl std::fmt::Debug for FakeCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeCore").finish_non_exhaustive()
+    }
+}
+
+fn parse_body(body: &[u8]) -> Result<Value, FakeReply> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| message(400, &format!("The request body is not valid JSON ({e})")))
+}
+
+impl Inner {
+    fn route(&self, method: &Method, path: &str) -> Route {
+        let path = path.trim_end_matches('/');
+        let mut route = Route {
+            endpoint: Endpoint::Unknown,
+            group: None,
+            object: None,
+        };
+        if *method == Method::POST && path == self.auth.v3_login_path {
+            route.endpoint = Endpoint::LoginV3;
+            return route;
+        }
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let search_ok = |style: SearchPaths| {
+            self.search_paths == SearchPaths::Both || self.search_paths == style
+        };
+        route.endpoint = match (method.as_str(), parts.as_slice()) {
+            ("POST", ["v2", "session", "token"]) => Endpoint::LoginV2,
+            ("GET", ["v3", "settings"]) => Endpoint::Settings,
+            ("GET", ["v3", "users", "me"]) => Endpoint::CurrentUser,
+            ("GET", ["v3", "groups"]) => Endpoint::Groups,
+            (_, ["v3", "groups", gid, rest @ ..]) => {
+                route.group = Some((*gid).to_owned());
+                match (method.as_str(), rest) {
+                    ("GET", []) => Endpoint::Group,
+                    ("GET", ["fields"]) => Endpoint::Fields,
+                    ("GET", ["statuses"]) => Endpoint::Statuses,
+                    ("POST", ["search", "objects"]) if search_ok(SearchPaths::SearchObjects) => {
+                        Endpoint::Search
+                    }
+                    ("POST", ["objects", "search"]) if search_ok(SearchPaths::ObjectsSearch) => {
+                        Endpoint::Search
+                    }
+                    ("POST", ["objects"]) => Endpoint::Create,
+                    ("PUT", ["objects"]) => Endpoint::UpdateMany,
+                    ("POST", ["objects", "archive"]) => Endpoint::Archive,
+                    ("POST", ["objects", "unarchive"]) => Endpoint::Unarchive,
+                    ("GET" | "PATCH" | "PUT", ["objects", oid]) => {
+                        route.object = Some((*oid).to_owned());
+                        if *method == Method::GET {
+                            Endpoint::GetObject
+                        } else {
+                            Endpoint::UpdateOne
+                        }
+                    }
+                    _ => Endpoint::Unknown,
+                }
+            }
+            _ => Endpoint::Unknown,
+        };
+        route
+    }
+
+    fn handle(&mut self, request: &FakeRequest) -> FakeReply {
+        self.seq += 1;
+        let number = self.seq;
+        let route = self.route(&request.method, &request.path);
+        let endpoint = route.endpoint;
+        self.counters
+            .record(&request.method, endpoint, request.body.len());
+        let mut fault_name = None;
+        let reply = match self.limiter.as_mut().map(|l| l.admit(self.clock.now())) {
+            Some(Err(wait)) => {
+                self.counters.record_throttled();
+                let limit = self.limiter.as_ref().map(|l| l.limit);
+                let (calls, secs) = limit.map_or((0, 0), |l| (l.max_calls, l.window.as_secs()));
+                let text = format!(
+                    "Rate limit of {calls} calls per {secs} seconds exceeded. \
+                     Try again in {wait} seconds."
+                );
+                message(429, &text).header("Retry-After", wait.to_string())
+            }
+            _ => match self.faults.pick(self.seed, number, endpoint) {
+                None => self.dispatch(&route, request),
+                Some(chosen) => {
+                    self.counters.record_fault();
+                    fault_name = Some(chosen.fault.to_string());
+                    if chosen.fault == Fault::TokenExpired {
+                        if let Some(token) = Auth::bearer(&request.headers) {
+                            self.auth.expire(&token);
+                        }
+                    }
+                    let real = (chosen.after_apply || chosen.fault.wraps_real_answer())
+                        .then(|| self.dispatch(&route, request));
+                    chosen.fault.render(real)
+                }
+            },
+        };
+        let status =
+            (reply.raw != Some(super::reply::RawFault::DropConnection)).then_some(reply.status);
+        self.counters
+            .record_reply(&request.method, endpoint, status, reply.bytes_on_wire());
+        if self.log.len() == LOG_CAP {
+            self.log.pop_front();
+        }
+        self.log.push_back(RequestRecord {
+            number,
+            method: request.method.clone(),
+            path: request.path.clone(),
+            query: request.query.clone(),
+            endpoint,
+            status,
+            fault: fault_name,
+        });
+        reply
+    }
+
+    fn dispatch(&mut self, route: &Route, request: &FakeRequest) -> FakeReply {
+        match route.endpoint {
+            Endpoint::LoginV3 => return self.auth.login_v3(&request.body),
+            Endpoint::LoginV2 => {
+                let json = request
+                    .headers
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("json"));
+                return self.auth.login_v2(&request.body, json);
+            }
+            _ => {}
+        }
+        if let Err(reply) = self.auth.check(&request.headers) {
+            return reply;
+        }
+        let group_id = match &route.group {
+            None => None,
+            Some(raw) => match raw.parse::<u64>() {
+                Ok(id) if self.account.groups.contains_key(&id) => Some(id),
+                _ => return message(404, "Group not found"),
+            },
+        };
+        let now = self.clock.now();
+        let body = match route.endpoint {
+            Endpoint::Search
+            | Endpoint::Create
+            | Endpoint::UpdateMany
+            | Endpoint::UpdateOne
+            | Endpoint::Archive
+            | Endpoint::Unarchive => match parse_body(&request.body) {
+                Ok(body) => body,
+                Err(reply) => return reply,
+            },
+            _ => Value::Null,
+        };
+        let account = &mut self.account;
+        match (route.endpoint, group_id) {
+            (Endpoint::Settings, _) => {
+                FakeReply::json(200, &account.settings_json(&self.auth.credentials.email))
+            }
+            (Endpoint::CurrentUser, _) => {
+                FakeReply::json(200, &user_details(&self.auth.credentials.email))
+            }
+            (Endpoint::Groups, _) => FakeReply::json(200, &account.groups_json()),
+            (Endpoint::Group, Some(gid)) => FakeReply::json(200, &account.groups[&gid].summary()),
+            (Endpoint::Fields, Some(gid)) => {
+                FakeReply::json(200, &account.groups[&gid].fields_json())
+            }
+            (Endpoint::Statuses, Some(gid)) => {
+                FakeReply::json(200, &account.groups[&gid].statuses_json())
+            }
+            (Endpoint::Search, Some(gid)) => account.search(
+                gid,
+                &body,
+                request.query_param("offset"),
+                request.query_param("limit"),
+            ),
+            (Endpoint::GetObject, Some(gid)) => {
+                let group = &account.groups[&gid];
+                let object = route.object.as_deref().and_then(|id| group.object(id));
+                match object {
+                    Some(object) => FakeReply::json(200, &group.render(object)),
+                    None => message(404, "Object not found"),
+                }
+            }
+            (Endpoint::Create, Some(gid)) => match body {
+                Value::Object(mut map) => match map.remove("objects") {
+                    Some(Value::Array(items)) => match objects_of(items) {
+                        Ok(items) => account.create(gid, items, true, now),
+                        Err(reply) => reply,
+                    },
+                    Some(_) => message(400, "objects must be a list of objects"),
+                    None => account.create(gid, vec![map], false, now),
+                },
+                _ => message(400, "The body must be a JSON object"),
+            },
+            (Endpoint::UpdateMany, Some(gid)) => match body.get("objects") {
+                Some(Value::Array(items)) => match objects_of(items.clone()) {
+                    Ok(items) => account.update(gid, items, false, now),
+                    Err(reply) => reply,
+                },
+                _ => message(400, "The body must be {\"objects\": [...]}"),
+            },
+            (Endpoint::UpdateOne, Some(gid)) => match body {
+                Value::Object(mut map) => {
+                    let id = route.object.clone().unwrap_or_default();
+                    map.insert("id".into(), json!(id));
+                    account.update(gid, vec![map], true, now)
+                }
+                _ => message(400, "The body must be a JSON object"),
+            },
+            (Endpoint::Archive, Some(gid)) => account.set_archived(gid, &body, true, now),
+            (Endpoint::Unarchive, Some(gid)) => account.set_archived(gid, &body, false, now),
+            _ => message(404, "Not found"),
+        }
+    }
+}
+
+/// The items of an `objects` list, each a JSON object.
+fn objects_of(items: Vec<Value>) -> Result<Vec<Map<String, Value>>, FakeReply> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(at, item)| match item {
+            Value::Object(map) => Ok(map),
+            _ => Err(message(400, &format!("objects[{at}] is not a JSON object"))),
+        })
+        .collect()
+}
+
+impl FakeCore {
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        FakeCore {
+            inner: Arc::new(Mutex::new(inner)),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Answers one request: routing, auth, rate limit, faults, counters and the request
+    /// log, exactly as the served fake does.
+    ///
+    /// ```
+    /// use assetpanda_api::fake::{FakeAssetPanda, FakeRequest, GroupSpec};
+    /// use http::Method;
+    ///
+    /// let core = FakeAssetPanda::builder().group(GroupSpec::companies()).build().unwrap();
+    /// let request = FakeRequest::new(Method::GET, "/v3/groups").bearer(&core.token());
+    /// let reply = core.handle(&request);
+    /// assert_eq!(reply.status, 200);
+    /// assert_eq!(reply.body_json()["groups"][0]["name"], "Companies");
+    /// ```
+    pub fn handle(&self, request: &FakeRequest) -> FakeReply {
+        self.lock().handle(request)
+    }
+
+    /// The static bearer token (valid until expired by a test).
+    pub fn token(&self) -> String {
+        self.lock().auth.static_token.clone()
+    }
+
+    /// The login email the fake accepts.
+    pub fn email(&self) -> String {
+        self.lock().auth.credentials.email.clone()
+    }
+
+    /// The login password the fake accepts.
+    pub fn password(&self) -> String {
+        self.lock().auth.credentials.password.clone()
+    }
+
+    /// The v2 client id the fake accepts.
+    pub fn client_id(&self) -> String {
+        self.lock().auth.credentials.client_id.clone()
+    }
+
+    /// The v2 client secret the fake accepts.
+    pub fn client_secret(&self) -> String {
+        self.lock().auth.credentials.client_secret.clone()
+    }
+
+    /// The path the v3 login answers on.
+    pub fn v3_login_path(&self) -> String {
+        self.lock().auth.v3_login_path.clone()
+    }
+
+    /// Successful logins so far (both versions).
+    pub fn logins(&self) -> u64 {
+        self.lock().auth.logins
+    }
+
+    /// Marks `token` expired: requests bearing it get 401 "Token expired".
+    pub fn expire_token(&self, token: &str) {
+        self.lock().auth.expire(token);
+    }
+
+    /// Marks every token issued so far expired, the static one included.
+    pub fn expire_all_tokens(&self) {
+        self.lock().auth.expire_all();
+    }
+
+    /// Makes the static token valid again.
+    pub fn renew_static_token(&self) {
+        self.lock().auth.renew_static();
+    }
+
+    /// The group specs, in the order they were added.
+    pub fn groups(&self) -> Vec<GroupSpec> {
+        let inner = self.lock();
+        let account = &inner.account;
+        account
+            .order
+            .iter()
+            .map(|id| account.groups[id].spec.clone())
+            .collect()
+    }
+
+    /// Every object of group `group_id`, archived ones included, in creation order
+    /// (empty for an unknown group).
+    pub fn objects(&self, group_id: u64) -> Vec<StoredObject> {
+        let inner = self.lock();
+        inner
+            .account
+            .groups
+            .get(&group_id)
+            .map(|g| g.objects.clone())
+            .unwrap_or_default()
+    }
+
+    /// The objects of group `group_id` that are not archived.
+    pub fn live_objects(&self, group_id: u64) -> Vec<StoredObject> {
+        let mut objects = self.objects(group_id);
+        objects.retain(|o| !o.is_archived);
+        objects
+    }
+
+    /// Object `id` of group `group_id`.
+    pub fn object(&self, group_id: u64, id: &str) -> Option<StoredObject> {
+        let inner = self.lock();
+        inner.account.groups.get(&group_id)?.object(id).cloned()
+    }
+
+    /// The objects of group `group_id` whose field `key` shows `text` (trimmed, ignoring
+    /// case), archived ones included.
+    pub fn find(&self, group_id: u64, key: &str, text: &str) -> Vec<StoredObject> {
+        let wanted = text.trim().to_lowercase();
+        let mut objects = self.objects(group_id);
+        objects.retain(|o| {
+            let shown = o.value(key).and_then(display_text).unwrap_or_default();
+            shown.trim().to_lowercase() == wanted
+        });
+        objects
+    }
+
+    /// Stores an object without HTTP (no counters, faults or limits), with the checks of
+    /// a create: field keys, value formats, required and unique fields.
+    pub fn insert_object(&self, group_id: u64, fields: Value) -> Result<StoredObject, FakeError> {
+        let Value::Object(fields) = fields else {
+            return Err(FakeError::Rejected(
+                "an object must be a JSON object".into(),
+            ));
+        };
+        let mut inner = self.lock();
+        let now = inner.clock.now();
+        inner
+            .account
+            .insert(group_id, fields, now)
+            .map_err(FakeError::Rejected)
+    }
+
+    /// Sets the archived flag of object `id` without HTTP.
+    pub fn set_archived(&self, group_id: u64, id: &str, archived: bool) -> Result<(), FakeError> {
+        let mut inner = self.lock();
+        let now = inner.clock.now();
+        let group = inner
+            .account
+            .groups
+            .get_mut(&group_id)
+            .ok_or(FakeError::UnknownGroup(group_id))?;
+        let object = group
+            .object_mut(id)
+            .ok_or_else(|| FakeError::UnknownObject(id.to_owned()))?;
+        object.is_archived = archived;
+        object.updated_at = now;
+        object.version += 1;
+        Ok(())
+    }
+
+    /// A snapshot of the counters.
+    pub fn counters(&self) -> Counters {
+        self.lock().counters.clone()
+    }
+
+    /// Zeroes the counters (the request numbering and log go on).
+    pub fn reset_counters(&self) {
+        self.lock().counters = Counters::default();
+    }
+
+    /// The requests received, oldest first (the last 100,000 at most).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.lock().log.iter().cloned().collect()
+    }
+
+    /// How many requests have arrived; the next one gets this number plus one.
+    pub fn request_count(&self) -> u64 {
+        self.lock().seq
+    }
+
+    /// Replaces the fault plan. Request numbers in the plan keep counting from the start.
+    /// Fails when the plan needs the raw transport and the server runs on wiremock.
+    pub fn set_faults(&self, plan: FaultPlan) -> Result<(), FakeError> {
+        let mut inner = self.lock();
+        if plan.needs_raw_transport() && !inner.raw_transport {
+            return Err(FakeError::NeedsRawTransport);
+        }
+        inner.faults = plan;
+        Ok(())
+    }
+
+    /// Turns the server-side rate limit on (with a fresh window) or off.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.lock().limiter = limit.map(Limiter::new);
+    }
+
+    /// The fake's clock; advance a manual one to move time.
+    pub fn clock(&self) -> FakeClock {
+        self.lock().clock.clone()
+    }
+
+    /// The account's date format, as the settings serve it (`MM/DD/YYYY`).
+    pub fn date_format(&self) -> String {
+        self.lock().account.date_format.account.clone()
+    }
+
+    /// `date` written in the account's date format.
+    pub fn format_date(&self, date: chrono::NaiveDate) -> String {
+        self.lock().account.date_format.format(date)
+    }
+}
