@@ -315,12 +315,12 @@ impl crate::client::Client {
 
         let answer = self.login_call(&path, login_url.cloned(), form).await;
         let answer = answer.map_err(|e| match e {
-            Error::Api { mut details } if details.status.is_server_error() => {
+            Error::Api(mut details) if details.status.is_server_error() => {
                 details.note = Some(
                     "a server error from the v2 login can mean a wrong client id or client secret"
                         .to_owned(),
                 );
-                Error::Api { details }
+                Error::Api(details)
             }
             other => other,
         })?;

@@ -10,7 +10,7 @@ use url::Url;
 use crate::auth::{Credentials, TokenState};
 use crate::dates::DateFormat;
 use crate::error::{Error, Result};
-use crate::retry::{Clock, RetryPolicy, TokioClock};
+use crate::retry::{Clock, RetryPolicy, SystemClock};
 use crate::throttle::Throttle;
 
 /// The default API host.
@@ -344,7 +344,7 @@ impl ClientBuilder {
             tokens: tokio::sync::Mutex::new(TokenState::default()),
             throttle,
             retry: self.retry.unwrap_or_default(),
-            clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             search_path: self.search_path,
             learned_search_path: std::sync::Mutex::new(None),
             update_method: self.update_method,

@@ -20,12 +20,10 @@ pub(crate) const SNIPPET_LIMIT: usize = 512;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with a status outside 2xx.
-    #[error("{details}")]
-    Api {
-        /// What the server said, decoded as far as its body allowed.
-        details: Box<ApiError>,
-    },
+    /// The server answered with a status outside 2xx; the box holds what it said,
+    /// decoded as far as its body allowed.
+    #[error("{0}")]
+    Api(Box<ApiError>),
 
     /// Every allowed retry was spent; `last` is the final failure.
     #[error("gave up after {attempts} attempts: {last}")]
@@ -156,7 +154,7 @@ impl Error {
     /// [`Error::RetriesExhausted`] whose last attempt was one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Self::Api { details } => Some(details),
+            Self::Api(details) => Some(details),
             Self::RetriesExhausted { last, .. } => last.api(),
             _ => None,
         }
@@ -168,9 +166,7 @@ impl Error {
     }
 
     pub(crate) fn api_error(details: ApiError) -> Self {
-        Self::Api {
-            details: Box::new(details),
-        }
+        Self::Api(Box::new(details))
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {

@@ -72,5 +72,5 @@ pub use models::values::{Choice, FieldValue};
 pub use resources::batch::{BatchReport, BatchResult, Rejection};
 pub use resources::groups::Groups;
 pub use resources::objects::{Objects, Search, MAX_BATCH};
-pub use retry::{Clock, RetryPolicy, TokioClock};
+pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use throttle::{Throttle, ThrottleConfig};

@@ -335,14 +335,14 @@ fn classify(e: &reqwest::Error) -> TransportKind {
 }
 
 fn is_unauthorized<T>(result: &Result<T>) -> bool {
-    matches!(result, Err(Error::Api { details }) if details.status == StatusCode::UNAUTHORIZED)
+    matches!(result, Err(Error::Api(details)) if details.status == StatusCode::UNAUTHORIZED)
 }
 
 fn with_note(error: Error, note: &str) -> Error {
     match error {
-        Error::Api { mut details } => {
+        Error::Api(mut details) => {
             details.note = Some(note.to_owned());
-            Error::Api { details }
+            Error::Api(details)
         }
         other => other,
     }

@@ -185,7 +185,7 @@ pub(crate) fn decode_list<T: DeserializeOwned>(
     let (list, prefix) = match value {
         Value::Array(_) => (value, String::new()),
         Value::Object(mut map) => match map.remove(key) {
-            Some(list @ Value::Array(_)) => (list, format!("{key}.")),
+            Some(list @ Value::Array(_)) => (list, key.to_owned()),
             Some(Value::Null) => (Value::Array(Vec::new()), String::new()),
             _ => {
                 let keys: Vec<&String> = map.keys().collect();
@@ -204,10 +204,20 @@ pub(crate) fn decode_list<T: DeserializeOwned>(
     serde_path_to_error::deserialize(list).map_err(|e| Error::Decode {
         method: method.clone(),
         path: path.to_owned(),
-        json_path: format!("{prefix}{}", e.path()),
+        json_path: join_path(&prefix, &e.path().to_string()),
         snippet: snippet(body),
         source: e.into_inner(),
     })
+}
+
+/// Joins a key and a path from `serde_path_to_error`: `groups` + `[1].name`.
+fn join_path(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest) {
+        (true, _) => rest.to_owned(),
+        (false, ".") => prefix.to_owned(),
+        (false, _) if rest.starts_with('[') => format!("{prefix}{rest}"),
+        (false, _) => format!("{prefix}.{rest}"),
+    }
 }
 
 fn shape_error(method: &Method, path: &str, body: &[u8], key: &str, found: &str) -> Error {

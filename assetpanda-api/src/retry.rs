@@ -6,7 +6,9 @@
 //! them instead of sleeping.
 
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use futures::future::BoxFuture;
 use http::{HeaderMap, StatusCode};
@@ -176,15 +178,15 @@ pub fn decide(
 /// The wait a server asked for: `Retry-After` (seconds or an HTTP date, measured from
 /// `now`), else a `retryAfter` number in a JSON body, else "try again in N seconds" in
 /// its text.
-pub fn wait_hint(headers: &HeaderMap, body: &[u8], now: SystemTime) -> Option<Duration> {
+pub fn wait_hint(headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Option<Duration> {
     if let Some(value) = headers.get(http::header::RETRY_AFTER) {
         let text = value.to_str().ok()?.trim();
         if let Ok(secs) = text.parse::<u64>() {
             return Some(Duration::from_secs(secs));
         }
-        if let Ok(date) = chrono::DateTime::parse_from_rfc2822(text) {
-            let at = SystemTime::from(date);
-            return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
+        if let Ok(date) = DateTime::parse_from_rfc2822(text) {
+            let wait = date.with_timezone(&Utc) - now;
+            return Some(wait.to_std().unwrap_or(Duration::ZERO));
         }
     }
 
@@ -214,21 +216,23 @@ fn body_hint(body: &[u8]) -> Option<Duration> {
 /// Tells the time and waits; the client uses it for every retry wait.
 ///
 /// Tests install their own to record waits instead of sleeping.
-pub trait Clock: Send + Sync + fmt::Debug {
+pub trait Clock: Send + Sync + fmt::Debug + 'static {
     /// The current wall-clock time, used to read `Retry-After` dates.
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
+    fn now(&self) -> DateTime<Utc>;
 
     /// Waits for `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
 }
 
-/// The real clock: system time and `tokio::time::sleep`.
+/// The real clock: `Utc::now` and `tokio::time::sleep`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TokioClock;
+pub struct SystemClock;
 
-impl Clock for TokioClock {
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
         Box::pin(tokio::time::sleep(duration))
     }

@@ -34,6 +34,14 @@ impl From<u32> for GroupId {
     }
 }
 
+impl From<u64> for GroupId {
+    /// Group numbers are far below `i64::MAX`; a larger value saturates (and will not be
+    /// found by the server).
+    fn from(id: u64) -> Self {
+        Self(i64::try_from(id).unwrap_or(i64::MAX))
+    }
+}
+
 impl<'de> Deserialize<'de> for GroupId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match Value::deserialize(d)? {

@@ -1,0 +1,11 @@
+//! Integration tests of the Asset Panda client and its fake server.
+
+mod fake_core;
+mod fake_server;
+mod auth;
+mod common;
+mod retry_table;
+mod decode;
+mod discovery;
+mod errors;
+mod objects;
