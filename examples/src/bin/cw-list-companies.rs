@@ -1,0 +1,84 @@
+//! Lists the companies of a ConnectWise Manage account, reading the connection from
+//! the environment: `CW_SITE` (a region such as `na`, a host name or a URL), `CW_COMPANY`,
+//! `CW_PUBLIC_KEY`, `CW_PRIVATE_KEY` and `CW_CLIENT_ID`.
+//!
+//! ```text
+//! CW_SITE=na CW_COMPANY=examplemsp CW_PUBLIC_KEY=… CW_PRIVATE_KEY=… CW_CLIENT_ID=… \
+//!     cargo run -p cw-ap-examples --bin cw-list-companies
+//! ```
+
+use std::process::ExitCode;
+
+use connectwise_api::conditions::Condition;
+use connectwise_api::{Client, Site};
+use futures::StreamExt;
+
+fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("the environment variable {name} is not set"))
+}
+
+fn build() -> Result<Client, String> {
+    let site: Site = env("CW_SITE")?
+        .parse()
+        .map_err(|e| format!("CW_SITE: {e}"))?;
+    Client::builder()
+        .company(env("CW_COMPANY")?)
+        .public_key(env("CW_PUBLIC_KEY")?)
+        .private_key(env("CW_PRIVATE_KEY")?)
+        .client_id(env("CW_CLIENT_ID")?)
+        .site(site)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let client = match build() {
+        Ok(client) => client,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = client.discover().await {
+        eprintln!("error: company lookup failed: {e}");
+        return ExitCode::from(2);
+    }
+
+    let mut companies = client
+        .companies()
+        .list()
+        .conditions(Condition::eq("deletedFlag", false))
+        .fields(["id", "identifier", "name"])
+        .order_by("name asc")
+        .stream();
+    let (mut shown, mut failed) = (0u64, 0u64);
+    while let Some(item) = companies.next().await {
+        match item {
+            Ok(company) => {
+                shown += 1;
+                let id = company
+                    .id
+                    .map_or_else(|| "?".to_owned(), |id| id.to_string());
+                let identifier = company.identifier.unwrap_or_default();
+                let name = company.name.unwrap_or_default();
+                println!("{id:>8}  {identifier:<30}  {name}");
+            }
+            Err(e @ connectwise_api::Error::Decode { .. }) => {
+                failed += 1;
+                eprintln!("warning: skipped a record: {e}");
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+
+    eprintln!("{shown} companies listed, {failed} skipped");
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
