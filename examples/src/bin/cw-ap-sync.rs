@@ -1,6 +1,6 @@
 //! `cw-ap-sync`: keeps Asset Panda groups in step with a ConnectWise Manage account.
+//! Run `cw-ap-sync --help` for the commands.
 
-fn main() {
-    eprintln!("cw-ap-sync: the sync tool is not built yet");
-    std::process::exit(2);
+fn main() -> std::process::ExitCode {
+    cw_ap_examples::app::main()
 }

@@ -1,0 +1,126 @@
+//! Building both clients from the configuration's connection sections and the credentials.
+
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+
+use crate::config::{ApConnection, CwConnection};
+use crate::credentials::{ApCredentials, CwCredentials};
+use crate::error::CliError;
+
+fn config_error(section: &str, message: String) -> CliError {
+    CliError::Config {
+        path: format!("[{section}]").into(),
+        message,
+    }
+}
+
+/// A ConnectWise client for the `[connectwise]` section.
+///
+/// Without a configured codebase the client reads it from the server's company info before
+/// its first call (and again once when a call answers 404).
+pub fn connectwise(
+    conn: &CwConnection,
+    creds: &CwCredentials,
+) -> Result<connectwise_api::Client, CliError> {
+    let site: connectwise_api::Site = conn
+        .site
+        .parse()
+        .map_err(|e| config_error("connectwise", format!("site `{}`: {e}", conn.site)))?;
+
+    let mut builder = connectwise_api::Client::builder()
+        .company(creds.company.clone())
+        .public_key(creds.public_key.expose_secret().to_owned())
+        .private_key(creds.private_key.expose_secret().to_owned())
+        .client_id(creds.client_id.clone())
+        .site(site)
+        .allow_insecure_http(conn.allow_insecure_http)
+        .user_agent(format!("cw-ap-sync/{}", env!("CARGO_PKG_VERSION")));
+
+    builder = match &conn.codebase {
+        Some(codebase) => builder.codebase(codebase.clone()),
+        None => builder.codebase_discovery(true),
+    };
+    if let Some(version) = &conn.api_version {
+        builder = builder.api_version(version.clone());
+    }
+    if let Some(size) = conn.page_size {
+        builder = builder.page_size(size);
+    }
+    if let Some(secs) = conn.timeout_secs {
+        builder = builder.timeout(Duration::from_secs(secs));
+    }
+    builder = match conn.requests_per_minute {
+        Some(0) => builder.throttle(None),
+        Some(per_minute) => builder.throttle(Some(connectwise_api::Throttle {
+            per_minute,
+            ..connectwise_api::Throttle::default()
+        })),
+        None => builder,
+    };
+
+    builder
+        .build()
+        .map_err(|e| config_error("connectwise", e.to_string()))
+}
+
+/// An Asset Panda client for the `[assetpanda]` section.
+pub fn assetpanda(
+    conn: &ApConnection,
+    creds: &ApCredentials,
+) -> Result<assetpanda_api::Client, CliError> {
+    let mut builder = assetpanda_api::Client::builder()
+        .allow_insecure_http(conn.allow_insecure_http)
+        .user_agent(format!("cw-ap-sync/{}", env!("CARGO_PKG_VERSION")));
+
+    builder = match creds {
+        ApCredentials::Token(token) => builder.token(token.expose_secret().to_owned()),
+        ApCredentials::Password { email, password } => {
+            builder.v3_login(email.clone(), password.expose_secret().to_owned())
+        }
+        ApCredentials::ClientPassword {
+            client_id,
+            client_secret,
+            email,
+            password,
+        } => builder.v2_login(
+            client_id.clone(),
+            client_secret.expose_secret().to_owned(),
+            email.clone(),
+            password.expose_secret().to_owned(),
+        ),
+    };
+    if let Some(url) = &conn.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    if let Some(size) = conn.page_size {
+        builder = builder.page_size(size);
+    }
+    if let Some(secs) = conn.timeout_secs {
+        builder = builder.timeout(Duration::from_secs(secs));
+    }
+    if conn.max_calls.is_some() || conn.window_secs.is_some() {
+        let settings = assetpanda_api::ThrottleConfig::new(
+            conn.max_calls.unwrap_or(360),
+            Duration::from_secs(conn.window_secs.unwrap_or(180)),
+        );
+        let throttle = if settings.max_calls == 0 {
+            None
+        } else {
+            Some(
+                assetpanda_api::Throttle::new(settings)
+                    .map_err(|e| config_error("assetpanda", e.to_string()))?,
+            )
+        };
+        builder = builder.throttle(throttle);
+    }
+    if let Some(format) = &conn.date_format {
+        let parsed = assetpanda_api::DateFormat::from_account(format)
+            .map_err(|e| config_error("assetpanda", format!("date_format `{format}`: {e}")))?;
+        builder = builder.date_format_override(parsed.pattern().to_owned());
+    }
+
+    builder
+        .build()
+        .map_err(|e| config_error("assetpanda", e.to_string()))
+}

@@ -1,0 +1,89 @@
+//! `cw-ap-sync init`: writes a commented example configuration, and with Asset Panda
+//! credentials at hand proposes mappings for live groups.
+
+use std::path::Path;
+
+use cw_ap_mapping::{Entity, GroupRef, Sink};
+
+use crate::adapters::ApSink;
+use crate::cli::InitArgs;
+use crate::config::ApConnection;
+use crate::credentials::{CredentialSource, Env};
+use crate::error::CliError;
+use crate::exit::ExitStatus;
+use crate::output::Output;
+use crate::{clients, template};
+
+fn group_ref(text: &str) -> GroupRef {
+    match text.trim().parse::<u64>() {
+        Ok(id) => GroupRef::Id(id),
+        Err(_) => GroupRef::Name(text.trim().to_owned()),
+    }
+}
+
+/// Writes the example (and any proposed jobs) to `--output` or the configuration path.
+pub async fn run(
+    args: &InitArgs,
+    config_path: &Path,
+    env: &Env,
+    output: &Output,
+) -> Result<ExitStatus, CliError> {
+    let target = args.output.as_deref().unwrap_or(config_path);
+    if target.exists() && !args.force {
+        return Err(CliError::Config {
+            path: target.to_owned(),
+            message: "the file exists; pass --force to replace it".to_owned(),
+        });
+    }
+
+    let mut text = template::example(&args.cw_url);
+    let live: Vec<(&str, Entity, &String)> = [
+        (
+            "devices-proposed",
+            Entity::Configurations,
+            &args.devices_group,
+        ),
+        (
+            "companies-proposed",
+            Entity::Companies,
+            &args.companies_group,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, entity, group)| Some((name, entity, group.as_ref()?)))
+    .collect();
+
+    if !live.is_empty() {
+        let credentials = CredentialSource::load(env.clone(), None)?;
+        let client = clients::assetpanda(&ApConnection::default(), &credentials.assetpanda()?)?;
+        let sink = ApSink::new(client, None);
+        text.push_str(
+            "\n# ---------------------------------------------------------------------------\n\
+             # Jobs proposed from live groups. Every GUESS needs a person to confirm it; then\n\
+             # remove or rename the example jobs above.\n",
+        );
+        for (name, entity, group) in live {
+            let resolved =
+                sink.resolve_group(&group_ref(group))
+                    .await
+                    .map_err(|e| CliError::Connection {
+                        side: "Asset Panda",
+                        message: format!("reading group {group}: {}", e.message),
+                        credentials_refused: e.status == Some(401),
+                    })?;
+            text.push('\n');
+            text.push_str(&template::job_for_group(name, entity, &resolved));
+        }
+    }
+
+    std::fs::write(target, text).map_err(|source| CliError::Io {
+        what: format!("writing {}", target.display()),
+        source,
+    })?;
+    output.line(&format!(
+        "Wrote {}. Set the credentials in the environment, then run `cw-ap-sync \
+         test-connection` and `cw-ap-sync validate`.",
+        target.display()
+    ));
+    Ok(ExitStatus::Success)
+}

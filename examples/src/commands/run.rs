@@ -1,0 +1,110 @@
+//! `cw-ap-sync plan` and `cw-ap-sync run`: a dry run, one run, or runs on a schedule.
+
+use crate::cli::{PlanArgs, RunArgs};
+use crate::config;
+use crate::credentials::Env;
+use crate::error::CliError;
+use crate::exit::ExitStatus;
+use crate::output::Output;
+use crate::progress::Progress;
+use crate::report;
+use crate::schedule::{self, Shutdown, SystemClock};
+use crate::sync::{self, RunMode};
+
+/// Plans the jobs and prints a summary and the first changes (or the whole plan as JSON).
+pub async fn plan(
+    args: &PlanArgs,
+    config_path: &std::path::Path,
+    env: &Env,
+    progress: &Progress,
+    output: &Output,
+) -> Result<ExitStatus, CliError> {
+    let loaded = config::load(config_path)?;
+    let jobs = loaded.jobs(args.job.job.as_deref())?;
+    let endpoints = sync::connect(&loaded, env)?;
+    sync::preflight(&endpoints).await?;
+
+    let mode = RunMode {
+        dry_run: true,
+        incremental: args.incremental,
+        allow_mass_archive: false,
+    };
+    let outcome = sync::run_once(&loaded, &endpoints, &jobs, mode, progress, output).await?;
+
+    if args.json {
+        let text = serde_json::to_string_pretty(&outcome.report).map_err(|e| CliError::Io {
+            what: "writing the plan as JSON".to_owned(),
+            source: std::io::Error::other(e),
+        })?;
+        output.line(&text);
+    } else {
+        for group in &outcome.report.groups {
+            if let Some(plan) = &group.plan {
+                output.print(&report::plan_detail(plan, args.detail));
+                output.line("");
+            }
+        }
+        output.print(&report::text(&outcome.report));
+    }
+    Ok(outcome.status)
+}
+
+/// One run of the selected jobs: connects, checks the credentials, syncs, prints.
+async fn run_one(
+    args: &RunArgs,
+    config_path: &std::path::Path,
+    env: &Env,
+    progress: &Progress,
+    output: &Output,
+) -> Result<ExitStatus, CliError> {
+    // NB: read again on every run, so a schedule picks up edits to the file.
+    let loaded = config::load(config_path)?;
+    let jobs = loaded.jobs(args.job.job.as_deref())?;
+    let endpoints = sync::connect(&loaded, env)?;
+    sync::preflight(&endpoints).await?;
+
+    let mode = RunMode {
+        dry_run: false,
+        incremental: args.incremental,
+        allow_mass_archive: args.allow_mass_archive,
+    };
+    let outcome = sync::run_once(&loaded, &endpoints, &jobs, mode, progress, output).await?;
+
+    if args.json {
+        let text = serde_json::to_string(&outcome.report).map_err(|e| CliError::Io {
+            what: "writing the report as JSON".to_owned(),
+            source: std::io::Error::other(e),
+        })?;
+        output.line(&text);
+    } else {
+        output.print(&report::text(&outcome.report));
+    }
+    Ok(outcome.status)
+}
+
+/// Runs once, or on the schedule of `--every` until Ctrl-C.
+pub async fn run(
+    args: &RunArgs,
+    config_path: &std::path::Path,
+    env: &Env,
+    progress: &Progress,
+    output: &Output,
+) -> Result<ExitStatus, CliError> {
+    let Some(every) = &args.every else {
+        return run_one(args, config_path, env, progress, output).await;
+    };
+
+    let status =
+        schedule::run_scheduled(every, &SystemClock, Shutdown::on_ctrl_c(), |n| async move {
+            tracing::info!(run = n, "scheduled run starting");
+            match run_one(args, config_path, env, progress, output).await {
+                Ok(status) => status,
+                Err(e) => {
+                    output.eline(&format!("error: {e}"));
+                    e.exit_status()
+                }
+            }
+        })
+        .await;
+    Ok(status)
+}

@@ -1,0 +1,268 @@
+//! The configuration file of `cw-ap-sync` (TOML): a section per account and the mapping
+//! crate's sync jobs.
+//!
+//! ```toml
+//! credentials_file = "cw-ap-sync.credentials.toml"   # optional; the environment wins
+//!
+//! [connectwise]
+//! site = "na"                  # a region (na, eu, au), a host name or a URL
+//!
+//! [assetpanda]
+//! base_url = "https://api.assetpanda.com"
+//!
+//! [[jobs]]
+//! name = "devices"
+//! entity = "configurations"
+//! target_group = 139300
+//! match_keys = [{ target = "field_20" }]
+//! fields = [{ source = "name", target = "field_1" }]
+//! ```
+//!
+//! No key, token or password is accepted here: they live in the environment or in the
+//! credentials file, which can be kept apart with tighter permissions.
+
+use std::path::{Path, PathBuf};
+
+use cw_ap_mapping::JobConfig;
+use serde::{Deserialize, Serialize};
+
+use crate::error::CliError;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// A TOML file with `[connectwise]` and `[assetpanda]` credentials, relative to this
+    /// file. Environment variables override its values one by one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials_file: Option<PathBuf>,
+    /// Where history, state and lock files go, relative to this file (default: beside it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_dir: Option<PathBuf>,
+    /// How to reach ConnectWise.
+    pub connectwise: CwConnection,
+    /// How to reach Asset Panda.
+    #[serde(default)]
+    pub assetpanda: ApConnection,
+    /// The sync jobs, run in order (a job that links to another group's objects should come
+    /// after the job that fills that group).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<JobConfig>,
+}
+
+/// The `[connectwise]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CwConnection {
+    /// A cloud region (`na`, `eu`, `au`), a host name or a URL. A portal host such as
+    /// `na.myconnectwise.net` is turned into its `api-` host.
+    pub site: String,
+    /// The codebase, e.g. `v4_6_release/` (default: read from the server's company info).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codebase: Option<String>,
+    /// The API version pinned in the `Accept` header (default 2025.8, lowered to the
+    /// server's version when it is older).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Records per request, 1 to 1000 (default 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// Client-side request limit per minute (default 600; 0 turns it off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_minute: Option<u32>,
+    /// Seconds allowed for one request (default 120).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+    /// Accept a plain `http://` URL (local test servers only).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_insecure_http: bool,
+}
+
+/// The `[assetpanda]` section.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApConnection {
+    /// The API host (default `https://api.assetpanda.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// Most calls in any window (default 360, under the vendor's 400).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_calls: Option<u32>,
+    /// The window of `max_calls`, in seconds (default 180).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_secs: Option<u64>,
+    /// Objects asked for per search page (default 50; accounts may cap it lower).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// Overrides the account's date format (`MM/DD/YYYY`, `DD.MM.YYYY`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_format: Option<String>,
+    /// Seconds allowed for one request (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+    /// Accept a plain `http://` URL (local test servers only).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_insecure_http: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A configuration as loaded: the file's contents and where it lives.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file.
+    pub path: PathBuf,
+    /// Its contents.
+    pub config: FileConfig,
+}
+
+impl Loaded {
+    /// The credentials file, resolved against the configuration's directory.
+    pub fn credentials_path(&self) -> Option<PathBuf> {
+        self.config
+            .credentials_file
+            .as_ref()
+            .map(|p| crate::paths::config_dir(&self.path).join(p))
+    }
+
+    /// Where history, state and lock files go.
+    pub fn paths(&self) -> crate::paths::Paths {
+        crate::paths::Paths::for_config(&self.path, self.config.state_dir.as_deref())
+    }
+
+    /// The jobs to run: all, or the one named (an unknown name is a configuration error
+    /// that lists the known ones).
+    pub fn jobs(&self, only: Option<&str>) -> Result<Vec<JobConfig>, CliError> {
+        match only {
+            None => Ok(self.config.jobs.clone()),
+            Some(name) => match self.config.jobs.iter().find(|j| j.name == name) {
+                Some(job) => Ok(vec![job.clone()]),
+                None => {
+                    let known: Vec<&str> =
+                        self.config.jobs.iter().map(|j| j.name.as_str()).collect();
+                    Err(CliError::Config {
+                        path: self.path.clone(),
+                        message: format!(
+                            "there is no job `{name}`; the jobs are: {}",
+                            if known.is_empty() {
+                                "(none)".to_owned()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    })
+                }
+            },
+        }
+    }
+}
+
+/// Parses configuration text; errors name the line and column.
+pub fn parse(path: &Path, text: &str) -> Result<FileConfig, CliError> {
+    let config: FileConfig = cw_ap_mapping::from_toml_str(text).map_err(|e| CliError::Config {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+
+    let mut seen = std::collections::BTreeSet::new();
+    for job in &config.jobs {
+        if !seen.insert(job.name.as_str()) {
+            return Err(CliError::Config {
+                path: path.to_owned(),
+                message: format!("two jobs are named `{}`; job names must differ", job.name),
+            });
+        }
+    }
+    Ok(config)
+}
+
+/// Reads and parses the configuration file.
+pub fn load(path: &Path) -> Result<Loaded, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Config {
+        path: path.to_owned(),
+        message: if e.kind() == std::io::ErrorKind::NotFound {
+            "the file does not exist; `cw-ap-sync init` writes an example to start from".to_owned()
+        } else {
+            format!("cannot be read: {e}")
+        },
+    })?;
+
+    Ok(Loaded {
+        path: path.to_owned(),
+        config: parse(path, &text)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        [connectwise]
+        site = "na"
+
+        [[jobs]]
+        name = "devices"
+        entity = "configurations"
+        target_group = 139300
+        match_keys = [{ target = "field_20" }]
+        fields = [{ source = "name", target = "field_1" }]
+    "#;
+
+    #[test]
+    fn a_minimal_file_reads() {
+        let config = parse(Path::new("x.toml"), MINIMAL).unwrap();
+
+        assert_eq!(config.connectwise.site, "na");
+        assert_eq!(config.assetpanda, ApConnection::default());
+        assert_eq!(config.jobs.len(), 1);
+        assert_eq!(config.jobs[0].name, "devices");
+    }
+
+    #[test]
+    fn a_key_in_the_configuration_is_refused_by_name() {
+        let text = MINIMAL.replace("site = \"na\"", "site = \"na\"\nprivate_key = \"PRIVKEY\"");
+
+        let err = parse(Path::new("x.toml"), &text).unwrap_err().to_string();
+
+        assert!(err.contains("private_key"), "{err}");
+        assert!(err.contains("x.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_typo_names_its_line() {
+        let text = MINIMAL.replace("entity = \"configurations\"", "entity = \"configuratons\"");
+
+        let err = parse(Path::new("x.toml"), &text).unwrap_err().to_string();
+
+        assert!(err.contains("line 7") && err.contains("configuratons"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_job_names_are_refused() {
+        let job = MINIMAL.split("[[jobs]]").nth(1).unwrap();
+        let text = format!("{MINIMAL}\n[[jobs]]{job}");
+
+        let err = parse(Path::new("x.toml"), &text).unwrap_err().to_string();
+
+        assert!(err.contains("two jobs are named `devices`"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_job_lists_the_known_ones() {
+        let loaded = Loaded {
+            path: "x.toml".into(),
+            config: parse(Path::new("x.toml"), MINIMAL).unwrap(),
+        };
+
+        let err = loaded.jobs(Some("tickets")).unwrap_err().to_string();
+
+        assert!(
+            err.contains("no job `tickets`") && err.contains("devices"),
+            "{err}"
+        );
+        assert_eq!(loaded.jobs(None).unwrap().len(), 1);
+    }
+}
