@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::catalog::ValueKind;
 use crate::config::{LinkConfig, OnUnset};
 use crate::entity::Entity;
-use crate::filter::FilterExpr;
+use crate::filter::{FilterExpr, RenderedFilter};
 use crate::path::FieldPath;
 use crate::target::{DateFormat, TargetField, TargetFieldKind, TargetGroup};
 use crate::transform::Transform;
@@ -26,8 +26,10 @@ pub struct CompiledJob {
     pub keys: Vec<CompiledKey>,
     /// The mapped fields (match-key fields included, after the explicit mappings).
     pub fields: Vec<CompiledField>,
-    /// The filter.
+    /// The filter, evaluated locally.
     pub filter: FilterExpr,
+    /// The filter as sent to the server (rendered parts and raw texts).
+    pub pushdown: RenderedFilter,
     /// What happens to objects whose record was deleted at source.
     pub on_deleted: CompiledOrphan,
     /// What happens to objects whose record left the filter.
@@ -332,10 +334,10 @@ impl CompiledJob {
     ) -> Result<Mapped, String> {
         let name = field.target.describe();
         if let Some(link) = &field.link {
-            let key = value.to_text().map(|t| t.trim().to_lowercase());
+            let key = value.to_text().map(|t| t.trim().to_string());
             let found = key
                 .as_ref()
-                .and_then(|k| links.get(&index).and_then(|m| m.get(k)));
+                .and_then(|k| links.get(&index).and_then(|m| m.get(&k.to_lowercase())));
             return Ok(match (key, found) {
                 (_, Some(object)) => Mapped::Text(object.as_str().into()),
                 (Some(key), None) => {

@@ -222,6 +222,7 @@ impl Validator<'_> {
             group: self.group.clone(),
             keys: keys?,
             fields,
+            pushdown: job.filter.pushdown(filter.as_ref()?),
             filter: filter?,
             on_deleted: on_deleted?,
             on_filtered_out: on_filtered_out?,
@@ -707,7 +708,20 @@ fn resolve_source(
     name: &str,
     sample: Option<&Value>,
 ) -> Result<(ResolvedSource, Option<String>), (String, Option<String>)> {
-    if let Some(entry) = catalog::by_name(entity, name) {
+    // An exact display name first, then a path, then a display name in any case: `company`
+    // is the reference path, while `Company` is the catalog's display name.
+    let exact = catalog::catalog(entity)
+        .iter()
+        .find(|f| f.name == name.trim());
+    let as_path = FieldPath::parse(name)
+        .ok()
+        .filter(|p| entity.has_top_level_field(p.root()));
+    let entry = match (exact, &as_path) {
+        (Some(entry), _) => Some(entry),
+        (None, Some(_)) => None,
+        (None, None) => catalog::by_name(entity, name),
+    };
+    if let Some(entry) = entry {
         let path = FieldPath::parse(entry.path).map_err(|e| (e.to_string(), None))?;
         return Ok((
             ResolvedSource {
@@ -754,14 +768,16 @@ fn resolve_source(
                             None,
                         ))
                     }
-                    many => return Err((
-                        format!(
+                    many => {
+                        return Err((
+                            format!(
                             "the caption `{caption}` belongs to several custom fields (ids {}); \
                                  name one by id",
                             many.join(", ")
                         ),
-                        None,
-                    )),
+                            None,
+                        ))
+                    }
                 }
             }
             None => {

@@ -249,7 +249,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
         let request = FetchRequest {
             job: job.name.clone(),
             entity: job.entity,
-            filter: job.filter.render(),
+            filter: job.pushdown.clone(),
             fields: job.projection(),
             updated_since: None,
         };
@@ -517,7 +517,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
         report: &mut GroupReport,
     ) -> Result<Option<String>, Stop> {
         let since = self.options.since.get(&job.name).copied();
-        let mut filter = job.filter.render();
+        let mut filter = job.pushdown.clone();
         let id_filter = filter.clone();
         if let Some(since) = since {
             filter = filter.with_updated_since(since);

@@ -55,6 +55,16 @@ pub struct FilterConfig {
     /// Further conditions; all must hold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Filter>,
+    /// A `conditions` text sent to the server exactly as written (byte for byte when it is
+    /// the only filter). The server alone evaluates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_conditions: Option<String>,
+    /// A `childConditions` text sent as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_child_conditions: Option<String>,
+    /// A `customFieldConditions` text sent as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_custom_field_conditions: Option<String>,
 }
 
 /// A filter expression as written in a configuration.
@@ -223,6 +233,26 @@ pub struct FilterError {
 }
 
 impl FilterConfig {
+    /// Renders the compiled filter and adds the raw texts: a raw text alone is sent byte
+    /// for byte; next to rendered parts it is put in parentheses and joined with `and`.
+    pub fn pushdown(&self, compiled: &FilterExpr) -> RenderedFilter {
+        let mut out = compiled.render();
+        let merge = |raw: &Option<String>, rendered: Option<String>| match (raw, rendered) {
+            (Some(raw), None) if !raw.trim().is_empty() => Some(raw.clone()),
+            (Some(raw), Some(rendered)) if !raw.trim().is_empty() => {
+                Some(format!("({raw}) and {rendered}"))
+            }
+            (_, rendered) => rendered,
+        };
+        out.conditions = merge(&self.raw_conditions, out.conditions.take());
+        out.child_conditions = merge(&self.raw_child_conditions, out.child_conditions.take());
+        out.custom_field_conditions = merge(
+            &self.raw_custom_field_conditions,
+            out.custom_field_conditions.take(),
+        );
+        out
+    }
+
     /// Whether the filter is empty.
     pub fn is_empty(&self) -> bool {
         *self == FilterConfig::default()

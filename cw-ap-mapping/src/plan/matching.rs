@@ -278,9 +278,7 @@ fn create_fields(job: &CompiledJob, record: &Kept) -> BTreeMap<String, Value> {
         .iter()
         .zip(&record.values)
         .filter_map(|(field, value)| match value {
-            Mapped::Text(text) if !text.is_empty() => {
-                Some((field.target.key.clone(), Value::String(text.to_string())))
-            }
+            Mapped::Text(text) => Some((field.target.key.clone(), Value::String(text.to_string()))),
             _ => None,
         })
         .collect()

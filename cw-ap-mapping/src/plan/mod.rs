@@ -227,11 +227,25 @@ impl<'j> Planner<'j> {
         out
     }
 
-    /// Adds a record found by a re-read: it left the filter (or is soft-deleted, or is back
-    /// in scope and planned as usual).
+    /// Adds a record found by a re-read without the filter. The listing, which the server
+    /// filtered, did not return it, so it is out of scope (or deleted at source when it is
+    /// soft-deleted); its object follows the job's policy for either.
     pub fn push_reread(&mut self, record: &Value) {
         self.read += 1;
-        self.take(record);
+        let Some(id) = crate::mapping::record_id(record) else {
+            return;
+        };
+        let norm = self.norm_id(&id);
+        if self.present.contains(&norm) {
+            return;
+        }
+        if self.job.is_deleted(record) {
+            self.fates.insert(norm, Fate::Deleted);
+        } else {
+            self.present.insert(norm.clone());
+            self.fates.insert(norm, Fate::FilteredOut);
+            self.filtered_out.push(id);
+        }
     }
 
     /// Confirms that these ConnectWise ids are deleted at source (a re-read did not return

@@ -1,0 +1,12 @@
+//! Integration tests of the mapping crate: one binary, one module per area.
+
+mod cases;
+mod catalog;
+mod config;
+mod engine;
+mod filters;
+mod paths;
+mod planner;
+mod properties;
+mod support;
+mod validation;
