@@ -39,6 +39,7 @@
 mod account;
 mod auth;
 mod builder;
+mod client;
 mod clock;
 mod core;
 mod counters;

@@ -1,6 +1,7 @@
 //! Integration tests of the Asset Panda client and its fake server.
 
 mod fake_core;
+mod fake_client;
 mod fake_server;
 mod auth;
 mod common;
@@ -9,3 +10,5 @@ mod decode;
 mod discovery;
 mod errors;
 mod objects;
+mod batches;
+mod paging;

@@ -1,0 +1,70 @@
+//! Ready clients pointed at a running fake.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+
+use super::clock::FakeClock;
+use super::server::FakeAssetPanda;
+use crate::{Client, ClientBuilder, Clock};
+
+/// A manual fake clock never sleeps: a client's wait moves it forward and returns at once,
+/// so retry waits and the fake's rate-limit window pass without real time. The system
+/// clock really sleeps.
+impl Clock for FakeClock {
+    fn now(&self) -> DateTime<Utc> {
+        FakeClock::now(self)
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        if self.is_manual() {
+            self.advance(duration);
+            Box::pin(async {})
+        } else {
+            Box::pin(tokio::time::sleep(duration))
+        }
+    }
+}
+
+impl FakeAssetPanda {
+    /// A client builder pointed at the fake: its URL, plain HTTP allowed, throttle off,
+    /// the fake's clock for retry waits, and the static bearer token. Change what a test
+    /// needs (credentials, retry policy, timeouts) before `build()`.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder()
+            .base_url(self.uri())
+            .allow_insecure_http(true)
+            .throttle(None)
+            .clock(Arc::new(self.clock()))
+            .token(self.token())
+    }
+
+    /// [`FakeAssetPanda::client_builder`] with the v3 e-mail and password login instead of
+    /// the static token.
+    pub fn v3_login_client_builder(&self) -> ClientBuilder {
+        self.client_builder()
+            .v3_login(self.email(), self.password())
+    }
+
+    /// [`FakeAssetPanda::client_builder`] with the v2 login (client id, secret, e-mail and
+    /// password) instead of the static token.
+    pub fn v2_login_client_builder(&self) -> ClientBuilder {
+        let (id, secret) = (self.client_id(), self.client_secret());
+        self.client_builder()
+            .v2_login(id, secret, self.email(), self.password())
+    }
+
+    /// A ready client with the static bearer token (see [`FakeAssetPanda::client_builder`]).
+    ///
+    /// # Panics
+    ///
+    /// When the client cannot be built for the fake's URL, which would be a bug.
+    pub fn client(&self) -> Client {
+        match self.client_builder().build() {
+            Ok(client) => client,
+            Err(error) => panic!("a client for the fake Asset Panda: {error}"),
+        }
+    }
+}
