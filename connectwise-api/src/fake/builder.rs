@@ -36,7 +36,7 @@ pub struct FakeConnectWiseBuilder {
     counts: Counts,
     faults: FaultPlan,
     settings: Settings,
-    port: u16,
+    bind: SocketAddr,
     kind: ServerKind,
     link_origin: Option<String>,
 }
@@ -57,7 +57,7 @@ impl Default for FakeConnectWiseBuilder {
                 max_page_size: 1000,
                 link_origin: "http://127.0.0.1".into(),
             },
-            port: 0,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             kind: ServerKind::Auto,
             link_origin: None,
         }
@@ -143,7 +143,13 @@ impl FakeConnectWiseBuilder {
 
     /// Serves on this loopback port instead of a free one.
     pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
+        self.bind.set_port(port);
+        self
+    }
+
+    /// Serves on this address (default `127.0.0.1:0`, a free loopback port).
+    pub fn bind(mut self, address: SocketAddr) -> Self {
+        self.bind = address;
         self
     }
 
@@ -172,9 +178,24 @@ impl FakeConnectWiseBuilder {
         FakeState::new(settings, store, self.faults)
     }
 
-    /// Generates the records, binds `127.0.0.1` and starts serving.
-    pub async fn start(mut self) -> io::Result<FakeConnectWise> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
+    /// Generates the records, binds the address and starts serving.
+    ///
+    /// # Panics
+    ///
+    /// When the address cannot be bound (a fixed port already in use, say); use
+    /// [`FakeConnectWiseBuilder::try_start`] to get the error instead.
+    pub async fn start(self) -> FakeConnectWise {
+        let address = self.bind;
+        match self.try_start().await {
+            Ok(fake) => fake,
+            Err(e) => panic!("the fake ConnectWise server could not listen on {address}: {e}"),
+        }
+    }
+
+    /// Like [`FakeConnectWiseBuilder::start`], returning an error when the address cannot
+    /// be bound.
+    pub async fn try_start(mut self) -> io::Result<FakeConnectWise> {
+        let listener = std::net::TcpListener::bind(self.bind)?;
         let address = listener.local_addr()?;
         let uri = format!("http://{address}");
         if self.link_origin.is_none() {
@@ -210,7 +231,7 @@ impl FakeConnectWiseBuilder {
 /// use connectwise_api::fake::FakeConnectWise;
 ///
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// let fake = FakeConnectWise::builder().seed(1).companies(10).start().await?;
+/// let fake = FakeConnectWise::builder().seed(1).companies(10).start().await;
 /// let client = fake.client()?;
 /// assert_eq!(client.companies().count_all().await?, 10);
 /// # Ok(())

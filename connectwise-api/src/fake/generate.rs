@@ -121,18 +121,27 @@ impl Gen {
         })
     }
 
-    /// The custom fields of one record: every definition, some without a value.
-    pub(crate) fn custom_fields(&mut self, key: &str) -> Value {
-        let mut out = Vec::with_capacity(CUSTOM_FIELDS.len());
-        for &(id, caption, kind, entry) in CUSTOM_FIELDS {
+    /// The custom fields of one record: every definition in `defs`, some without a value.
+    /// `with_cw_id` adds `connectWiseId`; leaving it out keeps large device sets lean.
+    pub(crate) fn custom_fields(
+        &mut self,
+        key: &str,
+        defs: &[CustomField],
+        with_cw_id: bool,
+    ) -> Value {
+        let mut out = Vec::with_capacity(defs.len());
+        for &(id, caption, kind, entry) in defs {
             let mut field = json!({
                 "id": id,
                 "caption": caption,
                 "type": kind,
                 "entryMethod": entry,
                 "numberOfDecimals": if kind == "Percent" { 2 } else { 0 },
-                "connectWiseId": format!("{id:08x}-0000-4000-8000-{id:012x}"),
             });
+            if with_cw_id {
+                let cw_id = format!("{id:08x}-0000-4000-8000-{id:012x}");
+                field["connectWiseId"] = cw_id.into();
+            }
             // Roughly one value in six is never set, so the key is left out.
             if !self.chance(1.0 / 6.0) {
                 let value = self.custom_value(kind, key);
@@ -155,16 +164,19 @@ impl Gen {
             "Button" => {
                 json!({ "label": "Open portal", "url": format!("https://portal.example.org/{key}") })
             }
+            "Hyperlink" if self.chance(0.3) => Value::Null,
             "Hyperlink" => json!(["https://docs.example.org/a", "https://docs.example.org/b"]),
             _ => (*self.pick(&["Gold", "Silver", "Bronze", "Platinum"])).into(),
         }
     }
 }
 
-/// Definitions shared by every generated record: `(id, caption, type, entryMethod)`.
-/// Between them the values cover string, number (integer and fraction), boolean, `null`,
-/// object, array and absent.
-const CUSTOM_FIELDS: &[(i64, &str, &str, &str)] = &[
+/// A custom field definition: `(id, caption, type, entryMethod)`.
+pub(crate) type CustomField = (i64, &'static str, &'static str, &'static str);
+
+/// The company custom fields. Between them the values cover string, number (integer and
+/// fraction), boolean, `null`, object, array and absent.
+pub(crate) const COMPANY_FIELDS: &[CustomField] = &[
     (13, "Contract Start", "Date", "Date"),
     (25, "Key Count", "Number", "EntryField"),
     (26, "Uplift %", "Percent", "EntryField"),
@@ -174,6 +186,25 @@ const CUSTOM_FIELDS: &[(i64, &str, &str, &str)] = &[
     (30, "Notes & Remarks", "TextArea", "EntryField"),
     (31, "Portal", "Button", "EntryField"),
     (32, "Runbooks", "Hyperlink", "EntryField"),
+];
+
+/// The device custom fields: still every JSON value type, in fewer fields.
+pub(crate) const DEVICE_FIELDS: &[CustomField] = &[
+    (13, "Contract Start", "Date", "Date"),
+    (25, "Key Count", "Number", "EntryField"),
+    (26, "Uplift %", "Percent", "EntryField"),
+    (27, "Managed", "Checkbox", "EntryField"),
+    (28, "RMM ID", "Text", "EntryField"),
+    (31, "Portal", "Button", "EntryField"),
+    (32, "Runbooks", "Hyperlink", "EntryField"),
+];
+
+/// The custom fields of agreements, catalog items and tickets.
+pub(crate) const OTHER_FIELDS: &[CustomField] = &[
+    (13, "Contract Start", "Date", "Date"),
+    (27, "Managed", "Checkbox", "EntryField"),
+    (29, "Support Tier", "Text", "List"),
+    (30, "Notes & Remarks", "TextArea", "EntryField"),
 ];
 
 /// Members named in audit fields.

@@ -179,14 +179,14 @@ pub(crate) fn list(
         (matching[start..end].to_vec(), header)
     };
 
-    let body: Vec<Value> = rows
-        .into_iter()
-        .map(|r| match &fields {
-            Some(paths) => project(r, paths),
-            None => r.clone(),
-        })
-        .collect();
-    let mut resp = FakeResponse::json(StatusCode::OK, &Value::Array(body));
+    // NB: without a projection the stored records are written out without a copy.
+    let mut resp = match &fields {
+        Some(paths) => {
+            let projected: Vec<Value> = rows.into_iter().map(|r| project(r, paths)).collect();
+            FakeResponse::json(StatusCode::OK, &projected)
+        }
+        None => FakeResponse::json(StatusCode::OK, &rows),
+    };
     if let Some(h) = link_header {
         resp = resp.with_header("link", h);
     }

@@ -24,15 +24,17 @@
 //! ```no_run
 //! use connectwise_api::fake::{Entity, FakeConnectWise, FaultPlan};
 //!
-//! # async fn demo() -> std::io::Result<()> {
+//! # async fn demo() -> connectwise_api::Result<()> {
 //! let fake = FakeConnectWise::builder()
 //!     .seed(42)
 //!     .companies(30)
 //!     .configurations(300)
 //!     .faults(FaultPlan::retryable_mix(7, 0.05))
 //!     .start()
-//!     .await?;
-//! println!("serving {} devices at {}", fake.state().len(Entity::Configurations), fake.uri());
+//!     .await;
+//! let client = fake.client()?;
+//! assert_eq!(client.configurations().count_all().await?, 300);
+//! assert_eq!(fake.state().len(Entity::Configurations), 300);
 //! # Ok(())
 //! # }
 //! ```

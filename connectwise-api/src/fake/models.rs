@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::generate::{href, Gen, MEMBERS};
+use super::generate::{href, Gen, COMPANY_FIELDS, DEVICE_FIELDS, MEMBERS, OTHER_FIELDS};
 
 const NAME_STEMS: &[&str] = &[
     "Harbor Technology",
@@ -112,7 +112,10 @@ pub(crate) fn company(g: &mut Gen, id: i64, n: usize) -> Value {
         c.insert("territory".into(), Value::Null);
     }
     c.insert("_info".into(), g.info(&links));
-    c.insert("customFields".into(), g.custom_fields(&format!("C{id}")));
+    c.insert(
+        "customFields".into(),
+        g.custom_fields(&format!("C{id}"), COMPANY_FIELDS, true),
+    );
     Value::Object(c)
 }
 
@@ -277,7 +280,10 @@ pub(crate) fn configuration(g: &mut Gen, id: i64, n: usize, company: Value) -> V
         )),
     )];
     c.insert("_info".into(), g.info(&links));
-    c.insert("customFields".into(), g.custom_fields(&format!("D{id}")));
+    c.insert(
+        "customFields".into(),
+        g.custom_fields(&format!("D{id}"), DEVICE_FIELDS, false),
+    );
     Value::Object(c)
 }
 
@@ -320,7 +326,7 @@ pub(crate) fn agreement(g: &mut Gen, id: i64, n: usize, company: Value) -> Value
         "billAmount": g.money(0.0, 9_999.0),
         "customerPO": format!("PO-{}", g.alnum(6)),
         "_info": g.info(&[]),
-        "customFields": g.custom_fields(&format!("A{id}")),
+        "customFields": g.custom_fields(&format!("A{id}"), OTHER_FIELDS, false),
     })
 }
 
@@ -341,7 +347,7 @@ pub(crate) fn catalog_item(g: &mut Gen, id: i64, n: usize) -> Value {
         "integrationXRef": format!("xref-{id}"),
         "connectWiseID": format!("{:08x}-f5a6-4b7c-8d9e-{:012x}", g.int(0, 0xffff_ffff), id),
         "_info": g.info(&[]),
-        "customFields": g.custom_fields(&format!("P{id}")),
+        "customFields": g.custom_fields(&format!("P{id}"), OTHER_FIELDS, false),
     })
 }
 
@@ -376,6 +382,6 @@ pub(crate) fn ticket(g: &mut Gen, id: i64, n: usize, company: Value) -> Value {
         "budgetHours": g.money(0.0, 40.0),
         "slaStatus": "Resolve by Tue 10/04 11:00 PM UTC-05",
         "_info": g.info(&[]),
-        "customFields": g.custom_fields(&format!("T{id}")),
+        "customFields": g.custom_fields(&format!("T{id}"), OTHER_FIELDS, false),
     })
 }

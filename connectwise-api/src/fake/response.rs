@@ -52,7 +52,7 @@ pub struct FakeResponse {
 
 impl FakeResponse {
     /// A JSON response.
-    pub(crate) fn json(status: StatusCode, value: &Value) -> FakeResponse {
+    pub(crate) fn json(status: StatusCode, value: &impl serde::Serialize) -> FakeResponse {
         FakeResponse {
             status,
             headers: vec![(

@@ -96,7 +96,7 @@ impl FakeState {
         let faulted = decision.is_some();
         let run = || handler::handle(&mut lock(&core.store), &core.settings, req);
 
-        let reply = match decision {
+        let mut reply = match decision {
             None => FakeReply {
                 response: run(),
                 delivery: Delivery::Normal,
@@ -124,6 +124,10 @@ impl FakeState {
             }
         };
 
+        reply
+            .response
+            .headers
+            .push(("x-cw-request-id".into(), format!("fake-{n:08}")));
         let endpoint = Route::of(&core.settings, &req.path).endpoint(&req.path);
         let sent = match reply.delivery {
             Delivery::Dropped => 0,

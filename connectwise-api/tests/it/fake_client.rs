@@ -18,7 +18,6 @@ async fn fake(devices: usize, plan: FaultPlan, kind: ServerKind) -> FakeConnectW
         .server(kind)
         .start()
         .await
-        .unwrap_or_else(|e| panic!("fake did not start: {e}"))
 }
 
 fn client(fake: &FakeConnectWise) -> Client {

@@ -3,6 +3,7 @@
 mod fake_client;
 mod fake_conditions;
 mod fake_server;
+mod fake_state;
 mod auth;
 mod conditions;
 mod decode;
