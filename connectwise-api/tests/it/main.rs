@@ -3,12 +3,12 @@
 mod fake_client;
 mod fake_conditions;
 mod fake_server;
-mod fake_state;
 mod auth;
 mod conditions;
 mod decode;
 mod discovery;
 mod errors;
+mod logging;
 mod pagination;
 mod resources;
 mod retry_http;

@@ -565,3 +565,80 @@ async fn a_list_stream_moves_into_tokio_spawn() {
     assert_eq!(count, 2);
     assert!(get_failed, "no mock serves /company/companies/7");
 }
+
+#[tokio::test]
+async fn h09_fields_are_left_out_for_every_field_and_never_star() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{API}/company/configurations")))
+        .respond_with(json_response(200, rows([1542])))
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    client.configurations().list().send().await.unwrap();
+    let star = client.configurations().list().fields(["*"]).send().await;
+    assert!(
+        matches!(star, Err(Error::InvalidRequest { .. })),
+        "{star:?}"
+    );
+    client
+        .configurations()
+        .list()
+        .fields(["id", "name", "serialNumber", "ipAddress"])
+        .send()
+        .await
+        .unwrap();
+    let requests = requests_to(&server, "/company/configurations").await;
+    assert_eq!(requests.len(), 2);
+    assert!(query_param(&requests[0], "fields").is_none());
+    assert_eq!(
+        query_param(&requests[1], "fields").unwrap(),
+        "id,name,serialNumber,ipAddress"
+    );
+    for request in &requests {
+        assert!(!request.url.as_str().contains("fields=*"));
+        assert!(!request.url.as_str().contains("fields=%2A"));
+    }
+}
+
+#[tokio::test]
+async fn h33_missing_ids_are_re_read_in_batches_that_fit() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{API}/company/configurations")))
+        .respond_with(json_response(
+            200,
+            json!([{"id":1543,"name":"ACME-WS-018","status":{"id":3,"name":"Inactive"}}]),
+        ))
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let batches = client
+        .configurations()
+        .list()
+        .split_in("id", [1543, 1544, 1545])
+        .unwrap();
+    assert_eq!(batches.len(), 1);
+    let mut found = Vec::new();
+    for batch in batches {
+        let items: Vec<_> = batch.stream().try_collect().await.unwrap();
+        found.extend(items.into_iter().filter_map(|c| c.id));
+    }
+    assert_eq!(found, vec![1543]);
+    let requests = requests_to(&server, "/company/configurations").await;
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        query_param(&requests[0], "conditions").unwrap(),
+        "id in (1543,1544,1545)"
+    );
+
+    let many: Vec<i64> = (1_000_000..1_001_000).collect();
+    let batches = client.configurations().list().split_in("id", many).unwrap();
+    assert!(batches.len() > 1);
+    let none = client
+        .configurations()
+        .list()
+        .split_in("id", Vec::<i64>::new())
+        .unwrap();
+    assert!(none.is_empty(), "an empty list needs no request");
+}
