@@ -314,15 +314,12 @@ impl crate::client::Client {
         let path = login_url.map_or(V2_TOKEN_PATH, Url::path).to_owned();
 
         let answer = self.login_call(&path, login_url.cloned(), form).await;
-        let answer = answer.map_err(|e| match e {
-            Error::Api(mut details) if details.status.is_server_error() => {
-                details.note = Some(
-                    "a server error from the v2 login can mean a wrong client id or client secret"
-                        .to_owned(),
-                );
-                Error::Api(details)
+        let answer = answer.map_err(|e| {
+            if e.status().is_some_and(|s| s.is_server_error()) {
+                e.with_note("a server error from the v2 login can mean a wrong client id or secret")
+            } else {
+                e
             }
-            other => other,
         })?;
         token_from_login(&answer)
     }

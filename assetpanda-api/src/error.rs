@@ -169,6 +169,21 @@ impl Error {
         Self::Api(Box::new(details))
     }
 
+    /// Adds an explanation to the API error inside, if there is one.
+    pub(crate) fn with_note(self, note: &str) -> Self {
+        match self {
+            Self::Api(mut details) => {
+                details.note = Some(note.to_owned());
+                Self::Api(details)
+            }
+            Self::RetriesExhausted { attempts, last } => Self::RetriesExhausted {
+                attempts,
+                last: Box::new(last.with_note(note)),
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn config(message: impl Into<String>) -> Self {
         Self::Config {
             message: message.into(),

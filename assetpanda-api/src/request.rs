@@ -107,10 +107,7 @@ impl Client {
 
         if !self.inner.credentials.can_log_in() {
             return first.map_err(|e| {
-                with_note(
-                    e,
-                    "the bearer token was rejected; a ready token is never refreshed",
-                )
+                e.with_note("the bearer token was rejected; a ready token is never refreshed")
             });
         }
         tracing::info!(path = %request.path, "token rejected; logging in again");
@@ -119,8 +116,7 @@ impl Client {
         let second = self.send_with_retries(request, Some(&fresh.token)).await;
         second.map_err(|e| {
             if e.status() == Some(StatusCode::UNAUTHORIZED) {
-                with_note(
-                    e,
+                e.with_note(
                     "rejected again right after a fresh login; check the login's access to \
                      the API (administrators only) and its permissions",
                 )
@@ -336,14 +332,4 @@ fn classify(e: &reqwest::Error) -> TransportKind {
 
 fn is_unauthorized<T>(result: &Result<T>) -> bool {
     matches!(result, Err(Error::Api(details)) if details.status == StatusCode::UNAUTHORIZED)
-}
-
-fn with_note(error: Error, note: &str) -> Error {
-    match error {
-        Error::Api(mut details) => {
-            details.note = Some(note.to_owned());
-            Error::Api(details)
-        }
-        other => other,
-    }
 }

@@ -12,3 +12,6 @@ mod errors;
 mod objects;
 mod batches;
 mod paging;
+mod field_cases;
+mod secrets;
+mod throttle;
