@@ -197,14 +197,14 @@ fn text(expr: &FilterExpr, param: Param, parent: Connective) -> Option<String> {
 }
 
 fn join(parts: &[FilterExpr], param: Param, own: Connective, parent: Connective) -> Option<String> {
-    if parts.is_empty() {
-        return None;
+    match parts {
+        [] => return None,
+        // A single part stands in its parent's place.
+        [only] => return text(only, param, parent),
+        _ => {}
     }
     let rendered: Option<Vec<String>> = parts.iter().map(|p| text(p, param.clone(), own)).collect();
     let rendered = rendered?;
-    if rendered.len() == 1 {
-        return rendered.into_iter().next();
-    }
     let word = if own == Connective::And {
         " and "
     } else {

@@ -208,3 +208,19 @@ fn shortcuts_that_do_not_apply_are_errors() {
     let locations: Vec<&str> = errors.iter().map(|e| e.location.as_str()).collect();
     assert_eq!(locations, ["filter.status", "filter.city"]);
 }
+
+#[test]
+fn a_single_part_group_keeps_its_parents_parentheses() {
+    let expr = compile_filter(
+        Entity::Companies,
+        r#"[filter]
+        conditions = [
+          { field = "numberOfEmployees", op = "!=", value = 1 },
+          { any = [{ any = [{ field = "name", op = "=", value = "a" }, { field = "name", op = "=", value = "b" }] }] },
+        ]"#,
+    );
+    assert_eq!(
+        expr.render().conditions.as_deref(),
+        Some("numberOfEmployees!=1 and (name=\"a\" or name=\"b\")")
+    );
+}
