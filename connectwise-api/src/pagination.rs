@@ -213,14 +213,25 @@ impl<T: ListItem> ListRequest<T> {
         values: impl IntoIterator<Item = L>,
     ) -> Result<Vec<Self>> {
         let with_placeholder = self.clone().conditions(self.combined(Condition::raw("x")));
-        let query = with_placeholder.query(self.effective_page_size()?, &Cursor::Page(99_999))?;
+        let longest = if self.forward_only {
+            Cursor::PageId(i64::from(i32::MAX))
+        } else {
+            Cursor::Page(99_999)
+        };
+        let query = with_placeholder.query(self.effective_page_size()?, &longest)?;
         let url = self
             .client
             .url_for(&Call::api(Method::GET, &self.path, RequestClass::Read))?;
-        // The placeholder `(x)` is 5 encoded characters: `%28x%29`.
-        let fixed = url.len() + 1 + query.len() - "%28x%29".len();
+        // The placeholder stands alone as `x`, or is combined as `(x)` (`%28x%29`), while
+        // an `in` list is combined without parentheses.
+        let placeholder = if self.conditions.is_some() {
+            "%28x%29".len()
+        } else {
+            1
+        };
+        let fixed = url.len() + 1 + query.len() - placeholder;
         let budget = self.client.max_url_len().saturating_sub(fixed);
-        let chunks = split_in_list(field, values, budget.saturating_sub(6))?;
+        let chunks = split_in_list(field, values, budget)?;
         Ok(chunks
             .into_iter()
             .map(|chunk| self.clone().conditions(self.combined(chunk)))

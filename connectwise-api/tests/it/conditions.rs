@@ -353,3 +353,22 @@ async fn split_in_on_a_list_request_gives_requests_that_fit_and_are_sent() {
         );
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_writable_text_encodes_and_decodes_back(text in "[^\\x00-\\x1f\\x7f-\\x9f]{0,40}") {
+        let rendered = Condition::eq("name", text.as_str()).render();
+        if text.contains('"') && text.contains('\'') {
+            proptest::prop_assert!(rendered.is_err());
+        } else {
+            let rendered = rendered.unwrap();
+            proptest::prop_assert!(!rendered.contains('\\') || text.contains('\\'));
+            let encoded = encode_component(&rendered);
+            proptest::prop_assert!(encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            let decoded = percent_encoding::percent_decode_str(&encoded).decode_utf8().unwrap();
+            proptest::prop_assert_eq!(decoded.as_ref(), rendered.as_str());
+        }
+    }
+}

@@ -3,6 +3,7 @@
 mod fake_client;
 mod fake_conditions;
 mod fake_server;
+mod fake_state;
 mod auth;
 mod conditions;
 mod decode;
@@ -13,4 +14,5 @@ mod pagination;
 mod resources;
 mod retry_http;
 mod retry_table;
+mod sandbox;
 mod support;
