@@ -93,7 +93,8 @@ pub struct InitArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// Read this Asset Panda group (id or name) live and propose a device mapping for it.
+    /// Read this Asset Panda group (id or name) live and propose a device mapping for it
+    /// (reached through the [assetpanda] section of --config when that file exists).
     #[arg(long, value_name = "GROUP")]
     pub devices_group: Option<String>,
 

@@ -237,7 +237,10 @@ mod tests {
 
         let err = parse(Path::new("x.toml"), &text).unwrap_err().to_string();
 
-        assert!(err.contains("line 7") && err.contains("configuratons"), "{err}");
+        assert!(
+            err.contains("line 7") && err.contains("configuratons"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -54,8 +54,13 @@ pub async fn run(
     .collect();
 
     if !live.is_empty() {
-        let credentials = CredentialSource::load(env.clone(), None)?;
-        let client = clients::assetpanda(&ApConnection::default(), &credentials.assetpanda()?)?;
+        // NB: an existing configuration says how to reach the account; else the defaults.
+        let (connection, credentials_file) = match crate::config::load(config_path) {
+            Ok(loaded) => (loaded.config.assetpanda.clone(), loaded.credentials_path()),
+            Err(_) => (ApConnection::default(), None),
+        };
+        let credentials = CredentialSource::load(env.clone(), credentials_file.as_deref())?;
+        let client = clients::assetpanda(&connection, &credentials.assetpanda()?)?;
         let sink = ApSink::new(client, None);
         text.push_str(
             "\n# ---------------------------------------------------------------------------\n\
