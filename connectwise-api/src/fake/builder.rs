@@ -23,7 +23,8 @@ pub enum ServerKind {
     /// wiremock, unless the fault plan cuts bodies or drops connections (then hyper).
     #[default]
     Auto,
-    /// Always wiremock. Cut-off bodies are then sent whole-length, as broken JSON.
+    /// Always wiremock. A cut-off body or a dropped connection then becomes half the body
+    /// with a matching `Content-Length`: broken JSON, but a complete HTTP response.
     Wiremock,
     /// Always the small hyper server.
     Socket,

@@ -118,6 +118,9 @@ pub(crate) fn handle(store: &mut Store, settings: &Settings, req: &FakeRequest) 
         }
         (Route::Collection(e), &Method::POST) => writes::create(store, *e, &req.body),
         (Route::Count(e), &Method::GET) => list::count(store, *e, &query),
+        (Route::Record(Entity::Tickets, id), &Method::POST) if id == "search" => {
+            search(store, settings, query, &req.body)
+        }
         (Route::Record(e, id), method) => match id.parse::<i64>() {
             Ok(id) => match *method {
                 Method::GET => get(store, *e, id, &query),
@@ -132,6 +135,41 @@ pub(crate) fn handle(store: &mut Store, settings: &Settings, req: &FakeRequest) 
     };
     resp.with_header("api-current-version", response::API_VERSION)
         .with_header("cache-control", "no-cache")
+}
+
+/// `POST /service/tickets/search`: the filters come in the body (`FilterValues`, whose
+/// last two keys are all lower-case), the paging in the query.
+fn search(store: &Store, settings: &Settings, mut query: Query, body: &[u8]) -> FakeResponse {
+    let filters = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => map,
+        _ => {
+            let msg = "The body must be a FilterValues object.";
+            return response::invalid_object("filterValues", "InvalidValue", "", msg);
+        }
+    };
+    let keys = [
+        ("conditions", "conditions"),
+        ("orderBy", "orderBy"),
+        ("childconditions", "childConditions"),
+        ("customfieldconditions", "customFieldConditions"),
+    ];
+    for (key, param) in keys {
+        if let Some(text) = filters.get(key).and_then(Value::as_str) {
+            query.push_front(param, text);
+        }
+    }
+    let api_root = format!("{}{}", settings.link_origin, settings.api_prefix());
+    let link = LinkBase {
+        api_root: &api_root,
+    };
+    list::list(
+        store,
+        Entity::Tickets,
+        &query,
+        false,
+        settings.max_page_size,
+        &link,
+    )
 }
 
 fn company_info(settings: &Settings, method: &Method, company: &str) -> FakeResponse {

@@ -10,7 +10,14 @@
 //! - `conditions`, `childConditions`, `customFieldConditions`, `orderBy` and `fields`,
 //!   with the server's 400 bodies for a condition it cannot read or a page size over the
 //!   maximum;
+//! - `POST /service/tickets/search` with the filters in the body;
 //! - Basic authentication and the `clientId` header on every API call.
+//!
+//! Writes are checked as the server checks them: required fields, references sent as
+//! objects, the referenced company existing. Write-only ticket fields are dropped, company
+//! `types` change on POST only, a PATCH of a nested path such as `company/id` answers 200
+//! and changes nothing, and deleting a company only flags it (`deletedFlag`), as the real
+//! server does.
 //!
 //! A [`FaultPlan`] makes chosen or seeded requests fail (429, 5xx, HTML, empty or cut-off
 //! bodies, delays, dropped connections, or a write applied but answered with an error),

@@ -1,7 +1,14 @@
 //! Query-string reading: names match case-insensitively, as on the real server, and `+`
 //! reads as a space.
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode_str, AsciiSet, NON_ALPHANUMERIC};
+
+/// Everything but the unreserved characters is encoded.
+const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// One `name=value` pair, raw and decoded.
 #[derive(Debug, Clone)]
@@ -33,6 +40,19 @@ impl Query {
             })
             .collect();
         Query { pairs }
+    }
+
+    /// Adds a parameter in front of the others (so it wins over one of the same name).
+    pub(crate) fn push_front(&mut self, name: &str, value: &str) {
+        let encoded: String = percent_encoding::utf8_percent_encode(value, ENCODE).to_string();
+        self.pairs.insert(
+            0,
+            Pair {
+                raw: format!("{name}={encoded}"),
+                name: name.to_owned(),
+                value: value.to_owned(),
+            },
+        );
     }
 
     /// The decoded value of the first parameter called `name` (any case).

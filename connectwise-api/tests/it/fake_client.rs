@@ -205,3 +205,75 @@ async fn a_replace_patch_applied_before_an_error_is_retried_to_the_same_end_stat
         2
     );
 }
+
+/// Sends one authenticated GET with plain reqwest, to see the raw socket behaviour.
+async fn raw_get(fake: &FakeConnectWise, path: &str) -> reqwest::Result<(u16, Vec<u8>)> {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", fake.api_root()))
+        .basic_auth(
+            format!("{}+{}", fake.company_id(), fake.public_key()),
+            Some(fake.private_key()),
+        )
+        .header("clientId", fake.client_id())
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    Ok((status, response.bytes().await?.to_vec()))
+}
+
+#[tokio::test]
+async fn the_socket_server_really_cuts_bodies_and_drops_connections() {
+    let plan = FaultPlan::new(0)
+        .on_requests([1], Fault::TruncatedBody)
+        .on_requests([2], Fault::DropConnection)
+        .on_requests([3], Fault::Delay(Duration::from_millis(20)));
+    let fake = fake(50, plan, ServerKind::Auto).await;
+    let path = "/company/configurations?pageSize=50";
+
+    let cut = raw_get(&fake, path).await;
+    assert!(cut.is_err(), "a cut-off body must fail the read: {cut:?}");
+    let dropped = raw_get(&fake, path).await;
+    assert!(
+        dropped.is_err(),
+        "a dropped connection must fail the request: {dropped:?}"
+    );
+    let (status, body) = raw_get(&fake, path)
+        .await
+        .unwrap_or_else(|e| panic!("delayed: {e}"));
+    assert_eq!(status, 200);
+    let rows: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    assert_eq!(rows.as_array().map(Vec::len), Some(50));
+
+    let counters = fake.counters();
+    assert_eq!((counters.requests, counters.faults_injected), (3, 3));
+    assert_eq!(
+        counters.by_status.get(&0),
+        Some(&1),
+        "the dropped request has no status"
+    );
+}
+
+#[tokio::test]
+async fn a_fixed_port_is_honoured() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"));
+    let fake = FakeConnectWise::builder()
+        .port(port)
+        .companies(2)
+        .try_start()
+        .await;
+    let fake = fake.unwrap_or_else(|e| panic!("port {port}: {e}"));
+    assert_eq!(fake.uri(), format!("http://127.0.0.1:{port}"));
+    assert_eq!(
+        client(&fake)
+            .companies()
+            .count_all()
+            .await
+            .unwrap_or_default(),
+        2
+    );
+    let busy = FakeConnectWise::builder().port(port).try_start().await;
+    assert!(busy.is_err(), "a second server cannot take the same port");
+}

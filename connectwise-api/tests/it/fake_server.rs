@@ -414,3 +414,41 @@ fn order_by_sorts_and_unknown_names_are_refused() {
         400
     );
 }
+
+#[test]
+fn ticket_search_takes_its_filters_from_the_body() {
+    let s = FakeConnectWise::builder()
+        .seed(4)
+        .companies(3)
+        .tickets(40)
+        .credentials("acme", "pub", "priv")
+        .client_id("cid")
+        .build_state();
+    let closed: Vec<i64> = s
+        .records(Entity::Tickets)
+        .iter()
+        .filter(|t| t["closedFlag"] == true)
+        .filter_map(|t| t["id"].as_i64())
+        .collect();
+    assert!(!closed.is_empty());
+    let body = json!({ "conditions": "closedFlag = true", "orderBy": "id asc" });
+    let resp = call(
+        &s,
+        Method::POST,
+        "/service/tickets/search?pageSize=1000",
+        Some(body),
+    );
+    assert_eq!(resp.status, 200);
+    assert_eq!(ids(&resp), closed);
+
+    let bad = call(
+        &s,
+        Method::POST,
+        "/service/tickets/search",
+        Some(json!({ "conditions": "closedflag = true" })),
+    );
+    assert_eq!(
+        bad.json_body().unwrap_or_default()["code"],
+        "ApiFindCondition"
+    );
+}
