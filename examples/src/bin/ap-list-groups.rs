@@ -1,0 +1,89 @@
+//! Lists the groups of an Asset Panda account and the fields of each, reading the
+//! credentials from the environment: `AP_TOKEN` (a ready bearer token), or `AP_EMAIL` and
+//! `AP_PASSWORD` (the v3 login). `AP_BASE_URL` overrides the API host.
+//!
+//! ```text
+//! AP_EMAIL=sync-service@example.com AP_PASSWORD=… \
+//!     cargo run -p cw-ap-examples --bin ap-list-groups
+//! ```
+
+use std::process::ExitCode;
+
+use assetpanda_api::{Client, Field};
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn build() -> Result<Client, String> {
+    let mut builder = Client::builder();
+    if let Some(url) = env("AP_BASE_URL") {
+        let loopback = url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost");
+        builder = builder.base_url(url).allow_insecure_http(loopback);
+    }
+
+    builder = match (env("AP_TOKEN"), env("AP_EMAIL"), env("AP_PASSWORD")) {
+        (Some(token), _, _) => builder.token(token),
+        (None, Some(email), Some(password)) => builder.v3_login(email, password),
+        _ => return Err("set AP_TOKEN, or AP_EMAIL and AP_PASSWORD".to_owned()),
+    };
+    builder.build().map_err(|e| e.to_string())
+}
+
+fn describe(field: &Field) -> String {
+    let kind = field
+        .field_type
+        .as_ref()
+        .map_or_else(|| "?".to_owned(), ToString::to_string);
+    let required = if field.required() { ", required" } else { "" };
+
+    format!(
+        "    {:<12} {} ({kind}{required})",
+        field.key.as_deref().unwrap_or("?"),
+        field.name.as_deref().unwrap_or("")
+    )
+}
+
+async fn run(client: &Client) -> assetpanda_api::Result<()> {
+    let info = client.test_connection().await?;
+    println!(
+        "Connected as {} (dates as {})",
+        info.user_label(),
+        info.date_format.as_deref().unwrap_or("unknown")
+    );
+
+    for group in client.groups().list().await? {
+        let Some(id) = group.id else {
+            continue;
+        };
+        println!(
+            "\n{id}  {}  [{}]",
+            group.name.as_deref().unwrap_or("(no name)"),
+            group.key.as_deref().unwrap_or("")
+        );
+
+        for field in client.groups().fields(id).await? {
+            println!("{}", describe(&field));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let client = match build() {
+        Ok(client) => client,
+        Err(message) => {
+            eprintln!("ap-list-groups: {message}");
+            return ExitCode::from(2);
+        }
+    };
+
+    match run(&client).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ap-list-groups: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
