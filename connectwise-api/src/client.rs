@@ -119,7 +119,8 @@ impl Client {
 
     /// Reads any API path as raw JSON, e.g. `client.get_json("/system/info")`.
     pub async fn get_json(&self, path: &str) -> Result<Value> {
-        self.get_decoded(path, "").await
+        let path = format!("/{}", path.trim_start_matches('/'));
+        self.get_decoded(&path, "").await
     }
 
     /// Lists any collection as raw JSON values, with the same filters and paging as the

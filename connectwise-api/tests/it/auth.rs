@@ -147,6 +147,10 @@ fn debug_output_shows_no_secret() {
     let shown = format!("{client:?}");
     assert_clean(&shown);
     assert!(shown.contains("examplemsp"));
+    assert!(
+        shown.contains("per_minute: 600") && shown.contains("max_in_flight: 4"),
+        "{shown}"
+    );
     let credentials = Credentials::new("examplemsp", "PUBKEY", "PRIVKEY", CLIENT_ID).unwrap();
     assert_clean(&format!("{credentials:?}"));
     assert_clean(&format!("{:?}", client.companies()));

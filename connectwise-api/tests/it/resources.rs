@@ -250,7 +250,7 @@ async fn raw_json_get_and_count_all() {
         .and(path(format!("{API}/system/info")))
         .and(header("authorization", BASIC))
         .respond_with(json_response(200, json!({"version": "v2025.1"})))
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -262,6 +262,11 @@ async fn raw_json_get_and_count_all() {
     let (client, _) = client(&server);
     let info = client.get_json("/system/info").await.unwrap();
     assert_eq!(info["version"], "v2025.1");
+    let again = client.get_json("system/info").await.unwrap();
+    assert_eq!(
+        again, info,
+        "a path without its leading slash reaches the same endpoint"
+    );
     assert_eq!(client.companies().count_all().await.unwrap(), 1342);
     let requests = server.received_requests().await.unwrap();
     let count = requests
