@@ -36,6 +36,7 @@
 //! refused with 422, a status is written as its id, a link as the linked object's id, a
 //! date only in the account format, and unknown text in a list field adds an item.
 
+mod access;
 mod account;
 mod auth;
 mod builder;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use assetpanda_api::fake::{
     Endpoint, FakeAssetPanda, FakeClock, Fault, FaultPlan, FaultRule, GroupSpec, RateLimit,
-    Transport,
+    SearchPaths, Transport,
 };
 use assetpanda_api::{Archived, Error, FieldMap, ObjectUpdate};
 use futures::TryStreamExt;
@@ -257,4 +257,29 @@ async fn a_seeded_fault_schedule_is_survived_by_the_retrying_client() {
         "{:?}",
         fake.counters()
     );
+}
+
+#[tokio::test]
+async fn the_client_finds_the_other_login_and_search_paths() {
+    let fake = fake_with(
+        FakeAssetPanda::builder()
+            .v3_login_path("/v3/session-token")
+            .v3_token_key("accessToken")
+            .search_paths(SearchPaths::ObjectsSearch)
+            .populate(DEVICES, 60),
+    )
+    .await;
+    let client = fake.v3_login_client_builder().build().unwrap();
+    let devices = client.objects(DEVICES as i64);
+    for _ in 0..2 {
+        let objects: Vec<_> = devices.search().stream().try_collect().await.unwrap();
+        assert_eq!(objects.len(), 60);
+    }
+    let counters = fake.counters();
+    assert_eq!(counters.requests_to(Endpoint::LoginV3), 1);
+    assert_eq!(fake.logins(), 1);
+    // One 404 for the default login path and one for the default search path, then the
+    // client remembers what worked: 2 pages for each of the two walks.
+    assert_eq!(counters.requests_to(Endpoint::Unknown), 2);
+    assert_eq!(counters.requests_to(Endpoint::Search), 4);
 }

@@ -2,6 +2,9 @@
 
 mod fake_core;
 mod fake_client;
+mod fake_common;
+mod fake_faults;
+mod fake_writes;
 mod fake_server;
 mod auth;
 mod common;
@@ -15,3 +18,4 @@ mod paging;
 mod field_cases;
 mod secrets;
 mod throttle;
+mod field_cases_retry;
