@@ -16,3 +16,4 @@ mod retry_http;
 mod retry_table;
 mod sandbox;
 mod support;
+mod throttle;
