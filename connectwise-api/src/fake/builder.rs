@@ -332,6 +332,11 @@ impl FakeConnectWise {
         self.state.records(entity)
     }
 
+    /// The ids of `entity`, ascending.
+    pub fn ids(&self, entity: Entity) -> Vec<i64> {
+        self.state.ids(entity)
+    }
+
     /// One record by id.
     pub fn get(&self, entity: Entity, id: i64) -> Option<Value> {
         self.state.get(entity, id)

@@ -165,6 +165,30 @@ impl FakeState {
             .unwrap_or_default()
     }
 
+    /// The ids of `entity`, ascending. Much cheaper than [`FakeState::records`].
+    pub fn ids(&self, entity: Entity) -> Vec<i64> {
+        let store = lock(&self.core.store);
+        store
+            .table(entity)
+            .map(|t| t.records.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Runs `f` over the stored records of `entity` in id order, without copying them.
+    /// The fake answers no request until `f` returns.
+    pub fn with_records<R>(
+        &self,
+        entity: Entity,
+        f: impl FnOnce(&mut dyn Iterator<Item = &Value>) -> R,
+    ) -> R {
+        let store = lock(&self.core.store);
+        let mut records = store
+            .table(entity)
+            .into_iter()
+            .flat_map(|t| t.records.values());
+        f(&mut records)
+    }
+
     /// How many records `entity` holds.
     pub fn len(&self, entity: Entity) -> usize {
         lock(&self.core.store).len(entity)

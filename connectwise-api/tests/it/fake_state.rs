@@ -366,8 +366,15 @@ fn records_can_be_edited_between_calls() {
         None,
     );
     assert_eq!(ids(&resp), vec![id]);
+    let names = s.with_records(Entity::Configurations, |records| {
+        records.filter(|r| r["serialNumber"] == "EDITED").count()
+    });
+    assert_eq!(names, 1);
     assert!(s.remove(Entity::Configurations, id).is_some());
     let new = s.insert(Entity::Configurations, json!({ "name": "hand-made" }));
     assert!(new > id);
     assert_eq!(s.len(Entity::Configurations), 3);
+    let ids = s.ids(Entity::Configurations);
+    assert_eq!(ids.len(), 3);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]) && ids.contains(&new) && !ids.contains(&id));
 }
