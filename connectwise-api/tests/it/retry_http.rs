@@ -311,3 +311,30 @@ async fn a_delete_retried_after_a_timeout_that_then_finds_nothing_is_done() {
         .unwrap();
     client.configurations().delete(7).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_429_that_outlasts_the_budget_ends_as_retries_exhausted() {
+    let server = MockServer::start().await;
+    mount(&server, "POST", vec![throttled("1")]).await;
+    let clock = TestClock::new();
+    let policy = RetryPolicy::default().with_max_retries(2);
+    let client = builder(&server, &clock)
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let error = client
+        .configurations()
+        .create(&json!({"name": "x"}))
+        .await
+        .unwrap_err();
+    match &error {
+        Error::RetriesExhausted { attempts: 3, last } => {
+            let api = last.api().unwrap();
+            assert_eq!(api.status.as_u16(), 429);
+            assert_eq!(api.retry_after, Some(Duration::from_secs(1)));
+        }
+        other => panic!("expected RetriesExhausted, got {other:?}"),
+    }
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(1); 2]);
+    assert_eq!(hits(&server).await, 3);
+}
