@@ -33,6 +33,11 @@ pub(crate) struct Store {
     frozen_now: Option<DateTime<Utc>>,
 }
 
+fn stamp(frozen: Option<DateTime<Utc>>) -> String {
+    let now = frozen.unwrap_or_else(Utc::now);
+    now.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
 impl Store {
     pub(crate) fn table(&self, entity: Entity) -> Option<&Table> {
         self.tables.get(&entity)
@@ -48,8 +53,7 @@ impl Store {
 
     /// The time written into `_info`, to the second, as the server writes it.
     pub(crate) fn now(&self) -> String {
-        let now = self.frozen_now.unwrap_or_else(Utc::now);
-        now.to_rfc3339_opts(SecondsFormat::Secs, true)
+        stamp(self.frozen_now)
     }
 
     /// Stops (`Some`) or restarts (`None`) the clock.
@@ -61,7 +65,9 @@ impl Store {
     /// a fresh one is assigned. `_info` gets `dateEntered` and `lastUpdated` unless the
     /// record brings its own. Returns the id.
     pub(crate) fn insert(&mut self, entity: Entity, mut record: Map<String, Value>) -> i64 {
-        let now = self.now();
+        // NB: generated records bring their own audit stamps, so the clock is read lazily.
+        let frozen = self.frozen_now;
+        let now = move || stamp(frozen);
         let table = self.table_mut(entity);
         let id = match record.get("id").and_then(Value::as_i64) {
             Some(id) if id > 0 && !table.records.contains_key(&id) => id,
@@ -74,7 +80,7 @@ impl Store {
             .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(info) = info {
             for key in ["lastUpdated", "dateEntered"] {
-                info.entry(key).or_insert_with(|| now.clone().into());
+                info.entry(key).or_insert_with(|| now().into());
             }
             for key in ["updatedBy", "enteredBy"] {
                 info.entry(key).or_insert_with(|| API_MEMBER.into());

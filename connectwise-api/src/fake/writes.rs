@@ -20,7 +20,7 @@ pub(crate) fn create(store: &mut Store, entity: Entity, body: &[u8]) -> FakeResp
     // Ids and audit data are the server's to assign.
     record.remove("id");
     record.remove("_info");
-    if let Err(resp) = validate(store, entity, &mut record) {
+    if let Err(resp) = validate(store, entity, None, &mut record) {
         return resp;
     }
 
@@ -41,7 +41,7 @@ pub(crate) fn put(store: &mut Store, entity: Entity, id: i64, body: &[u8]) -> Fa
     for key in entity.write_only() {
         record.remove(*key);
     }
-    if let Err(resp) = validate(store, entity, &mut record) {
+    if let Err(resp) = validate(store, entity, Some(id), &mut record) {
         return resp;
     }
     keep_post_only(entity, &old, &mut record);
@@ -77,7 +77,7 @@ pub(crate) fn patch(store: &mut Store, entity: Entity, id: i64, body: &[u8]) -> 
     if !changed {
         return FakeResponse::json(StatusCode::OK, &Value::Object(old));
     }
-    if let Err(resp) = validate(store, entity, &mut record) {
+    if let Err(resp) = validate(store, entity, Some(id), &mut record) {
         return resp;
     }
     keep_post_only(entity, &Value::Object(old), &mut record);
@@ -183,6 +183,7 @@ fn apply(
 fn validate(
     store: &Store,
     entity: Entity,
+    own_id: Option<i64>,
     record: &mut Map<String, Value>,
 ) -> Result<(), FakeResponse> {
     let resource = entity.resource();
@@ -223,6 +224,19 @@ fn validate(
         ));
     }
 
+    if entity == Entity::Companies {
+        if let Some(ident) = record.get("identifier").and_then(Value::as_str) {
+            if identifier_taken(store, ident, own_id) {
+                let msg = format!("The identifier {ident} is already in use.");
+                return Err(response::invalid_object(
+                    resource,
+                    "ObjectExists",
+                    "identifier",
+                    &msg,
+                ));
+            }
+        }
+    }
     if entity != Entity::Companies {
         if let Some(reference) = record.get("company").filter(|v| v.is_object()) {
             let resolved = resolve_company(store, reference).ok_or_else(|| {
@@ -238,6 +252,18 @@ fn validate(
         }
     }
     Ok(())
+}
+
+/// Whether another company than `own_id` has this identifier (compared case-insensitively).
+fn identifier_taken(store: &Store, ident: &str, own_id: Option<i64>) -> bool {
+    store.table(Entity::Companies).is_some_and(|t| {
+        t.records.iter().any(|(id, c)| {
+            Some(*id) != own_id
+                && c.get("identifier")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.eq_ignore_ascii_case(ident))
+        })
+    })
 }
 
 /// The company named by `{id}` or `{identifier}`, as a full reference.

@@ -378,3 +378,30 @@ fn records_can_be_edited_between_calls() {
     assert_eq!(ids.len(), 3);
     assert!(ids.windows(2).all(|w| w[0] < w[1]) && ids.contains(&new) && !ids.contains(&id));
 }
+
+#[test]
+fn a_duplicate_company_identifier_is_refused() {
+    let s = state(0);
+    let taken = s.records(Entity::Companies)[0]["identifier"].clone();
+    let upper = taken.as_str().unwrap_or_default().to_uppercase();
+    let body = json!({ "identifier": upper, "name": "Copy" });
+    let resp = call(&s, Method::POST, "/company/companies", Some(body));
+    assert_eq!(resp.status, 400);
+    assert_eq!(
+        resp.json_body().unwrap_or_default()["errors"][0]["code"],
+        "ObjectExists"
+    );
+
+    // Sending a company back with its own identifier is not a clash.
+    let id = s.records(Entity::Companies)[0]["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let body = json!({ "identifier": taken, "name": "Renamed" });
+    let resp = call(
+        &s,
+        Method::PUT,
+        &format!("/company/companies/{id}"),
+        Some(body),
+    );
+    assert_eq!(resp.status, 200);
+}
