@@ -212,7 +212,13 @@ impl Client {
             }
         };
 
-        let builder = self.build_request(request, token);
+        let builder = self
+            .build_request(request, token)
+            .map_err(|error| Failure {
+                error,
+                outcome: None,
+                hint: None,
+            })?;
         let response = match builder.send().await {
             Ok(r) => r,
             Err(e) => {
@@ -279,10 +285,10 @@ impl Client {
         &self,
         request: &Request,
         token: Option<&SecretString>,
-    ) -> reqwest::RequestBuilder {
+    ) -> Result<reqwest::RequestBuilder> {
         let url = match &request.url {
             Some(url) => url.clone(),
-            None => self.url(&request.path),
+            None => self.url(&request.path)?,
         };
 
         let mut builder = self
@@ -295,26 +301,28 @@ impl Client {
         }
         if let Some(token) = token {
             let value = format!("Bearer {}", token.expose_secret());
-            if let Ok(mut value) = HeaderValue::from_str(&value) {
-                value.set_sensitive(true);
-                builder = builder.header(AUTHORIZATION, value);
-            }
+            let mut value = HeaderValue::from_str(&value).map_err(|_| Error::Auth {
+                message: "the token holds characters that cannot go in an HTTP header".into(),
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
         }
 
-        match &request.body {
+        Ok(match &request.body {
             Body::Empty => builder,
             Body::Json(value) => builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(value.to_string()),
             Body::Form(fields) => builder.form(fields),
-        }
+        })
     }
 
     /// The full URL of a path below the base URL.
-    pub(crate) fn url(&self, path: &str) -> Url {
+    pub(crate) fn url(&self, path: &str) -> Result<Url> {
         let base = self.inner.base_url.as_str().trim_end_matches('/');
         let joined = format!("{base}{path}");
-        Url::parse(&joined).unwrap_or_else(|_| self.inner.base_url.clone())
+        Url::parse(&joined)
+            .map_err(|e| Error::config(format!("cannot build a URL for `{path}`: {e}")))
     }
 }
 

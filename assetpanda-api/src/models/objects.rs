@@ -247,6 +247,18 @@ impl FieldMap {
         self.set(key, Value::String(id.to_string()))
     }
 
+    /// Sets a list, status or link as `{"id": …, "value": …}`, for fields that want the
+    /// object form instead of the bare id.
+    pub fn choice_object(
+        self,
+        key: impl Into<String>,
+        id: impl std::fmt::Display,
+        value: impl Into<String>,
+    ) -> Self {
+        let object = serde_json::json!({ "id": id.to_string(), "value": value.into() });
+        self.set(key, object)
+    }
+
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.get(key)

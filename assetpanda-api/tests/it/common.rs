@@ -8,7 +8,8 @@ use assetpanda_api::{Client, ClientBuilder, Clock};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde_json::Value;
-use wiremock::{MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The raw bytes of a fixture file.
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -103,4 +104,30 @@ pub fn query(request: &Request, key: &str) -> Option<String> {
         .query_pairs()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())
+}
+
+pub fn html(status: u16, text: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(text.to_owned(), "text/html")
+}
+
+/// Answers `responses` in order, then keeps answering the last one.
+pub async fn sequence(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    responses: Vec<ResponseTemplate>,
+) {
+    let last = responses.len() - 1;
+    for (i, response) in responses.into_iter().enumerate() {
+        let mock = Mock::given(method(verb))
+            .and(path(route))
+            .respond_with(response)
+            .with_priority(u8::try_from(i + 1).unwrap());
+        let mock = if i == last {
+            mock
+        } else {
+            mock.up_to_n_times(1)
+        };
+        mock.mount(server).await;
+    }
 }

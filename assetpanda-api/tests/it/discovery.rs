@@ -187,3 +187,22 @@ async fn test_connection_reports_date_format_and_user() {
     // The format is now known: writing a date needs no second settings call.
     assert_eq!(client.date_format().await.unwrap().pattern(), "%m/%d/%Y");
 }
+
+/// Runs against a real account when `AP_TOKEN` is set: `cargo test -- --ignored`.
+#[tokio::test]
+#[ignore = "needs a real Asset Panda account (AP_TOKEN)"]
+async fn real_account_lists_groups_and_fields() {
+    let token = std::env::var("AP_TOKEN").expect("AP_TOKEN");
+    let client = assetpanda_api::Client::builder()
+        .token(token)
+        .build()
+        .unwrap();
+
+    let info = client.test_connection().await.unwrap();
+    let groups = client.groups().list().await.unwrap();
+
+    assert!(info.date_format.is_some());
+    assert!(!groups.is_empty());
+    let first = groups[0].id.expect("a group id");
+    assert!(!client.groups().fields(first).await.unwrap().is_empty());
+}

@@ -19,3 +19,4 @@ mod field_cases;
 mod secrets;
 mod throttle;
 mod field_cases_retry;
+mod decode_props;
