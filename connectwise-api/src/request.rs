@@ -181,9 +181,12 @@ impl Client {
                         wait_ms = wait.as_millis() as u64,
                         "retrying ConnectWise request"
                     );
-                    if matches!(outcome, Outcome::LostAfterSend) {
-                        outcome_unknown = true;
-                    }
+                    // NB: after a lost answer or a 5xx the request may have been applied.
+                    outcome_unknown |= match outcome {
+                        Outcome::LostAfterSend => true,
+                        Outcome::Status { status, .. } => status.is_server_error(),
+                        _ => false,
+                    };
                     if let Outcome::Status {
                         status,
                         says_timeout: false,

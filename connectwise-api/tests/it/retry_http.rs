@@ -338,3 +338,22 @@ async fn a_429_that_outlasts_the_budget_ends_as_retries_exhausted() {
     assert_eq!(clock.sleeps(), vec![Duration::from_secs(1); 2]);
     assert_eq!(hits(&server).await, 3);
 }
+
+#[tokio::test]
+async fn a_delete_retried_after_a_gateway_error_that_then_finds_nothing_is_done() {
+    let server = MockServer::start().await;
+    let gone = json_response(404, json!({"code": "NotFound", "message": "gone"}));
+    Mock::given(method("DELETE"))
+        .and(path(format!("{API}/company/configurations/8")))
+        .respond_with(Sequence::new(vec![unavailable(), gone]))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    client.configurations().delete(8).await.unwrap();
+    let missing = client.configurations().delete(8).await.unwrap_err();
+    assert!(
+        missing.is_not_found(),
+        "a first-attempt 404 stays an error: {missing:?}"
+    );
+}
