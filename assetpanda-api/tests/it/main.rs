@@ -1,22 +1,22 @@
 //! Integration tests of the Asset Panda client and its fake server.
 
-mod fake_core;
-mod fake_client;
-mod fake_common;
-mod fake_faults;
-mod fake_writes;
-mod fake_server;
 mod auth;
+mod batches;
 mod common;
-mod retry_table;
 mod decode;
+mod decode_props;
 mod discovery;
 mod errors;
-mod objects;
-mod batches;
-mod paging;
+mod fake_client;
+mod fake_common;
+mod fake_core;
+mod fake_faults;
+mod fake_server;
+mod fake_writes;
 mod field_cases;
+mod field_cases_retry;
+mod objects;
+mod paging;
+mod retry_table;
 mod secrets;
 mod throttle;
-mod field_cases_retry;
-mod decode_props;
