@@ -14,7 +14,7 @@ pub struct Counters {
     /// Requests per `(method, endpoint)`; endpoints are templates such as
     /// `/company/configurations/{id}` or `/company/configurations/count`.
     pub by_endpoint: BTreeMap<(String, String), u64>,
-    /// Responses per status code.
+    /// Responses per status code (0 counts connections dropped without a response).
     pub by_status: BTreeMap<u16, u64>,
 }
 
