@@ -291,8 +291,12 @@ impl DateFormat {
 
     /// Parses a date written in this format.
     pub fn parse(&self, text: &str) -> Option<NaiveDate> {
-        let unpadded = self.strftime.replace("%-", "%");
-        NaiveDate::parse_from_str(text.trim(), &unpadded).ok()
+        let text = text.trim();
+        if self.strftime.contains("%-") {
+            NaiveDate::parse_from_str(text, &self.strftime.replace("%-", "%")).ok()
+        } else {
+            NaiveDate::parse_from_str(text, &self.strftime).ok()
+        }
     }
 }
 

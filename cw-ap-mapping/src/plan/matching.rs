@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::{
-    ArchiveReason, Conflict, Fate, FieldChange, FilteredOut, GuardCheck, Issue, Kept, MatchedBy,
-    PlannedArchive, PlannedCreate, PlannedUpdate, Planner, SyncPlan, UpdateReason,
+    stored_key, ArchiveReason, Conflict, Fate, FieldChange, FilteredOut, GuardCheck, Held, Issue,
+    Kept, MatchedBy, PlannedArchive, PlannedCreate, PlannedUpdate, Planner, Stored, SyncPlan,
+    UpdateReason,
 };
 use crate::mapping::{CompiledJob, CompiledOrphan, Mapped};
-use crate::target::TargetObject;
 use crate::value::target_values_equal;
 
 enum Decision {
@@ -27,26 +27,22 @@ struct TargetIndex {
     natural: Vec<HashMap<String, Vec<usize>>>,
 }
 
-fn index_targets(job: &CompiledJob, targets: &[TargetObject]) -> TargetIndex {
+fn index_targets(p: &Planner<'_>) -> TargetIndex {
+    let (job, targets) = (p.job, &p.targets);
     let key0 = &job.keys[0];
+    let key0_slot = p.slot(&key0.target.key);
     let mut index = TargetIndex {
         ids: Vec::with_capacity(targets.len()),
         by_id: HashMap::new(),
         natural: vec![HashMap::new(); job.keys.len()],
     };
     for (t, object) in targets.iter().enumerate() {
-        let id = object
-            .fields
-            .get(&key0.target.key)
-            .and_then(|v| key0.normalise_target(v));
+        let id = stored_key(key0, &object.values[key0_slot]);
         match &id {
             Some(id) => index.by_id.entry(id.clone()).or_default().push(t),
             None => {
                 for (k, key) in job.keys.iter().enumerate().skip(1) {
-                    let value = object
-                        .fields
-                        .get(&key.target.key)
-                        .and_then(|v| key.normalise_target(v));
+                    let value = stored_key(key, &object.values[p.slot(&key.target.key)]);
                     if let Some(value) = value {
                         index.natural[k].entry(value).or_default().push(t);
                     }
@@ -58,9 +54,9 @@ fn index_targets(job: &CompiledJob, targets: &[TargetObject]) -> TargetIndex {
     index
 }
 
-pub(super) fn finish(p: Planner<'_>) -> SyncPlan {
+pub(super) fn finish(mut p: Planner<'_>) -> SyncPlan {
     let job = p.job;
-    let index = index_targets(job, &p.targets);
+    let index = index_targets(&p);
     let mut conflicts: Vec<Conflict> = Vec::new();
     let key0_name = job.keys[0].target.describe();
 
@@ -167,8 +163,8 @@ pub(super) fn finish(p: Planner<'_>) -> SyncPlan {
         unchanged: 0,
         records: p.read,
         filtered_out: Vec::new(),
-        errors: p.errors,
-        warnings: p.warnings,
+        errors: std::mem::take(&mut p.errors),
+        warnings: std::mem::take(&mut p.warnings),
         conflicts,
         unverified: Vec::new(),
         guard: GuardCheck {
@@ -180,7 +176,7 @@ pub(super) fn finish(p: Planner<'_>) -> SyncPlan {
             tripped: false,
         },
         stopped: None,
-        archive_disabled: p.archive_disabled,
+        archive_disabled: p.archive_disabled.take(),
         watermark: p.watermark,
         failed: p.failed,
     };
@@ -196,7 +192,7 @@ pub(super) fn finish(p: Planner<'_>) -> SyncPlan {
             Decision::Match { object, key } => {
                 matched[*object] = true;
                 let target = &p.targets[*object];
-                let changes = diff(job, record, target);
+                let changes = diff(&p, record, target);
                 if changes.is_empty() && !target.archived {
                     plan.unchanged += 1;
                     continue;
@@ -228,9 +224,7 @@ pub(super) fn finish(p: Planner<'_>) -> SyncPlan {
         });
     }
 
-    orphans(
-        job, &p.targets, &index, &matched, &p.fates, &p.present, &mut plan,
-    );
+    orphans(&p, &index, &matched, &mut plan);
     guard(&mut plan);
     plan
 }
@@ -238,7 +232,7 @@ pub(super) fn finish(p: Planner<'_>) -> SyncPlan {
 fn natural_match(
     job: &CompiledJob,
     index: &TargetIndex,
-    targets: &[TargetObject],
+    targets: &[Held],
     record: &Kept,
     r: usize,
     claims: &mut HashMap<usize, Vec<usize>>,
@@ -284,16 +278,20 @@ fn create_fields(job: &CompiledJob, record: &Kept) -> BTreeMap<String, Value> {
         .collect()
 }
 
-fn diff(job: &CompiledJob, record: &Kept, target: &TargetObject) -> Vec<FieldChange> {
+fn diff(p: &Planner<'_>, record: &Kept, target: &Held) -> Vec<FieldChange> {
+    let job = p.job;
     let mut changes = Vec::new();
-    for (field, value) in job.fields.iter().zip(&record.values) {
+    for (field, value) in job.fields.iter().zip(record.values.iter()) {
         let Mapped::Text(text) = value else { continue };
+        let stored = &target.values[p.slot(&field.target.key)];
+        // Fast path: the same text, or both empty.
+        match stored {
+            Stored::Text(old) if **old == **text => continue,
+            Stored::Empty if text.is_empty() => continue,
+            _ => {}
+        }
         let new = Value::String(text.to_string());
-        let old = target
-            .fields
-            .get(&field.target.key)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let old = stored.to_value();
         if !target_values_equal(&field.target.kind, &job.date_format, &old, &new) {
             changes.push(FieldChange {
                 key: field.target.key.clone(),
@@ -306,15 +304,8 @@ fn diff(job: &CompiledJob, record: &Kept, target: &TargetObject) -> Vec<FieldCha
     changes
 }
 
-fn orphans(
-    job: &CompiledJob,
-    targets: &[TargetObject],
-    index: &TargetIndex,
-    matched: &[bool],
-    fates: &HashMap<Box<str>, Fate>,
-    present: &std::collections::HashSet<Box<str>>,
-    plan: &mut SyncPlan,
-) {
+fn orphans(p: &Planner<'_>, index: &TargetIndex, matched: &[bool], plan: &mut SyncPlan) {
+    let (job, targets, fates, present) = (p.job, &p.targets, &p.fates, &p.present);
     for (t, target) in targets.iter().enumerate() {
         if matched[t] || target.archived {
             continue;
@@ -335,7 +326,7 @@ fn orphans(
         if plan.archive_disabled.is_some() {
             continue;
         }
-        apply_policy(job, policy, reason, id, target, plan);
+        apply_policy(p, policy, reason, id, target, plan);
     }
 
     // Objects matched by a record also carry an id: count them for the guard.
@@ -347,23 +338,20 @@ fn orphans(
 }
 
 fn apply_policy(
-    job: &CompiledJob,
+    p: &Planner<'_>,
     policy: &CompiledOrphan,
     reason: ArchiveReason,
     id: &str,
-    target: &TargetObject,
+    target: &Held,
     plan: &mut SyncPlan,
 ) {
+    let job = p.job;
     if let CompiledOrphan::SetStatus {
         field, status_id, ..
     } = policy
     {
         let new = Value::String(status_id.clone());
-        let old = target
-            .fields
-            .get(&field.key)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let old = target.values[p.slot(&field.key)].to_value();
         if !target_values_equal(&field.kind, &job.date_format, &old, &new) {
             plan.updates.push(PlannedUpdate {
                 record: id.to_string(),

@@ -29,8 +29,47 @@ pub use types::{
 struct Kept {
     id: String,
     /// Normalised match-key values, one per key (the first is the ConnectWise id).
-    keys: Vec<Option<Box<str>>>,
-    values: Vec<Mapped>,
+    keys: Box<[Option<Box<str>>]>,
+    values: Box<[Mapped]>,
+}
+
+/// A target field value as the planner keeps it.
+#[derive(Debug, Clone, PartialEq)]
+enum Stored {
+    /// Absent, `null` or `""`.
+    Empty,
+    /// A string (or a number, as text).
+    Text(Box<str>),
+    /// Anything else (list and status objects, booleans).
+    Other(Box<Value>),
+}
+
+impl Stored {
+    fn from_value(value: Value) -> Stored {
+        match value {
+            Value::Null => Stored::Empty,
+            Value::String(s) if s.is_empty() => Stored::Empty,
+            Value::String(s) => Stored::Text(s.into_boxed_str()),
+            Value::Number(n) => Stored::Text(n.to_string().into_boxed_str()),
+            other => Stored::Other(Box::new(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            Stored::Empty => Value::Null,
+            Stored::Text(t) => Value::String(t.to_string()),
+            Stored::Other(v) => (**v).clone(),
+        }
+    }
+}
+
+/// What the planner keeps of one target object: the fields it compares, by slot.
+#[derive(Debug)]
+struct Held {
+    id: String,
+    archived: bool,
+    values: Box<[Stored]>,
 }
 
 /// The state of a ConnectWise id missing from the listing.
@@ -46,7 +85,9 @@ pub struct Planner<'j> {
     job: &'j CompiledJob,
     links: LinkIndex,
     records: Vec<Kept>,
-    targets: Vec<TargetObject>,
+    targets: Vec<Held>,
+    /// The target field keys the planner keeps, and their slots.
+    slots: HashMap<String, usize>,
     /// Normalised ids of every record the source returned (mapped, filtered out or failed).
     present: HashSet<Box<str>>,
     /// Normalised ids of records found gone or out of scope.
@@ -69,6 +110,7 @@ impl<'j> Planner<'j> {
             links: LinkIndex::new(),
             records: Vec::new(),
             targets: Vec::new(),
+            slots: slots(job),
             present: HashSet::new(),
             fates: HashMap::new(),
             filtered_out: Vec::new(),
@@ -107,18 +149,25 @@ impl<'j> Planner<'j> {
             .into_boxed_str()
     }
 
-    /// Adds a target object (archived ones included).
+    /// Adds a target object (archived ones included). Only the fields the job compares are
+    /// kept.
     pub fn push_target(&mut self, object: TargetObject) {
-        let mut object = object;
-        let keep: Vec<&str> = self
-            .job
-            .fields
-            .iter()
-            .map(|f| f.target.key.as_str())
-            .chain(self.job.keys.iter().map(|k| k.target.key.as_str()))
-            .collect();
-        object.fields.retain(|k, _| keep.contains(&k.as_str()));
-        self.targets.push(object);
+        let mut values = vec![Stored::Empty; self.slots.len()];
+        for (key, value) in object.fields {
+            if let Some(slot) = self.slots.get(&key) {
+                values[*slot] = Stored::from_value(value);
+            }
+        }
+        self.targets.push(Held {
+            id: object.id,
+            archived: object.archived,
+            values: values.into_boxed_slice(),
+        });
+    }
+
+    fn slot(&self, key: &str) -> usize {
+        // NB: every key the planner asks for was given a slot in `slots()`.
+        self.slots[key]
     }
 
     /// Adds a source record from the listing.
@@ -186,11 +235,12 @@ impl<'j> Planner<'j> {
                         text.and_then(|t| key.normalise(&t))
                             .map(String::into_boxed_str)
                     })
-                    .collect();
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice();
                 self.records.push(Kept {
                     id: mapped.id,
                     keys,
-                    values: mapped.values,
+                    values: mapped.values.into_boxed_slice(),
                 });
             }
             Err(failure) => {
@@ -208,13 +258,11 @@ impl<'j> Planner<'j> {
     /// call [`Planner::push_reread`] and [`Planner::confirm_absent`].
     pub fn missing_ids(&self) -> Vec<String> {
         let key = &self.job.keys[0];
+        let slot = self.slot(&key.target.key);
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for object in self.targets.iter().filter(|o| !o.archived) {
-            let Some(raw) = object.fields.get(&key.target.key) else {
-                continue;
-            };
-            let Some(norm) = key.normalise_target(raw) else {
+            let Some(norm) = stored_key(key, &object.values[slot]) else {
                 continue;
             };
             if self.present.contains(norm.as_str()) || self.fates.contains_key(norm.as_str()) {
@@ -270,3 +318,35 @@ impl<'j> Planner<'j> {
 }
 
 mod matching;
+
+/// The slots: every target key the job maps, matches on or sets a status in.
+fn slots(job: &CompiledJob) -> HashMap<String, usize> {
+    let mut slots = HashMap::new();
+    let keys = job
+        .fields
+        .iter()
+        .map(|f| &f.target.key)
+        .chain(job.keys.iter().map(|k| &k.target.key))
+        .chain(
+            [&job.on_deleted, &job.on_filtered_out]
+                .into_iter()
+                .filter_map(|p| match p {
+                    crate::mapping::CompiledOrphan::SetStatus { field, .. } => Some(&field.key),
+                    _ => None,
+                }),
+        );
+    for key in keys {
+        let next = slots.len();
+        slots.entry(key.clone()).or_insert(next);
+    }
+    slots
+}
+
+/// The normalised match-key value of a stored target value.
+fn stored_key(key: &crate::mapping::CompiledKey, value: &Stored) -> Option<String> {
+    match value {
+        Stored::Empty => None,
+        Stored::Text(t) => key.normalise(t),
+        Stored::Other(v) => key.normalise_target(v),
+    }
+}

@@ -9,4 +9,5 @@ mod paths;
 mod planner;
 mod properties;
 mod support;
+mod sync_cases;
 mod validation;
