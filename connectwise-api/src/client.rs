@@ -123,6 +123,21 @@ impl Client {
         self.get_decoded(&path, "").await
     }
 
+    /// Sends a JSON body to any API path with POST and returns the answer as raw JSON.
+    /// Like every POST, it is never resent once it may have reached the server.
+    pub async fn post_json<B: serde::Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<Value> {
+        let path = format!("/{}", path.trim_start_matches('/'));
+        let body = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest {
+            reason: format!("the body cannot be written as JSON: {e}"),
+        })?;
+        self.send_json(Method::POST, &path, RequestClass::NonIdempotent, body)
+            .await
+    }
+
     /// Lists any collection as raw JSON values, with the same filters and paging as the
     /// typed lists.
     ///
@@ -165,6 +180,22 @@ impl Client {
         body: Vec<u8>,
     ) -> Result<T> {
         let call = Call::api(method.clone(), path, class).with_body(body);
+        let received = self.execute(call).await?;
+        crate::request::decode(&method, path, &received.body)
+    }
+
+    /// Sends a JSON body with a query string and decodes the answer.
+    pub(crate) async fn send_json_with_query<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &str,
+        class: RequestClass,
+        body: Vec<u8>,
+    ) -> Result<T> {
+        let call = Call::api(method.clone(), path, class)
+            .with_query(query.to_owned())
+            .with_body(body);
         let received = self.execute(call).await?;
         crate::request::decode(&method, path, &received.body)
     }

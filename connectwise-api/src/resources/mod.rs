@@ -53,6 +53,10 @@ impl<T: ListItem> Resource<T> {
         }
     }
 
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// The collection's API path, e.g. `/company/companies`.
     pub fn path(&self) -> &'static str {
         self.path

@@ -288,3 +288,51 @@ fn company_update_body_round_trips_only_what_is_set() {
         json!({"id": 5, "name": "Acme"})
     );
 }
+
+#[tokio::test]
+async fn ticket_search_posts_the_conditions_and_pages_by_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{API}/service/tickets/search")))
+        .and(query_param("pageSize", "500"))
+        .and(query_param("page", "2"))
+        .and(body_json(json!({"conditions": "status/id in (1,2,3)"})))
+        .respond_with(json_response(200, json!([{"id": 11}, {"id": 12}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let found = client
+        .tickets()
+        .search(Condition::in_list("status/id", [1, 2, 3]), 500, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|t| t.id.unwrap()).collect::<Vec<_>>(),
+        vec![11, 12]
+    );
+    let too_big = client.tickets().search("id>0", 1001, 1).await;
+    assert!(matches!(too_big, Err(Error::PageSizeTooLarge { .. })));
+}
+
+#[tokio::test]
+async fn raw_post_json_reaches_any_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{API}/system/members/jdoe/tokens")))
+        .and(header("clientId", CLIENT_ID))
+        .and(body_json(json!({})))
+        .respond_with(json_response(
+            200,
+            json!({"publicKey": "p", "expiration": "x"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let token = client
+        .post_json("system/members/jdoe/tokens", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(token["publicKey"], "p");
+}
