@@ -1,14 +1,14 @@
 //! Integration tests of the ConnectWise client.
 
-mod fake_client;
-mod fake_conditions;
-mod fake_server;
-mod fake_state;
 mod auth;
 mod conditions;
 mod decode;
 mod discovery;
 mod errors;
+mod fake_client;
+mod fake_conditions;
+mod fake_server;
+mod fake_state;
 mod logging;
 mod pagination;
 mod resources;
