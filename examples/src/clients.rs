@@ -50,6 +50,19 @@ pub fn connectwise(
     if let Some(secs) = conn.timeout_secs {
         builder = builder.timeout(Duration::from_secs(secs));
     }
+    if conn.retries.is_some() || conn.backoff_base_ms.is_some() || conn.backoff_cap_ms.is_some() {
+        let mut policy = connectwise_api::RetryPolicy::default();
+        if let Some(n) = conn.retries {
+            policy.max_retries = n;
+        }
+        if let Some(ms) = conn.backoff_base_ms {
+            policy.backoff_base = Duration::from_millis(ms);
+        }
+        if let Some(ms) = conn.backoff_cap_ms {
+            policy.backoff_cap = Duration::from_millis(ms);
+        }
+        builder = builder.retry_policy(policy);
+    }
     builder = match conn.requests_per_minute {
         Some(0) => builder.throttle(None),
         Some(per_minute) => builder.throttle(Some(connectwise_api::Throttle {
@@ -113,6 +126,19 @@ pub fn assetpanda(
             )
         };
         builder = builder.throttle(throttle);
+    }
+    if conn.retries.is_some() || conn.backoff_base_ms.is_some() || conn.backoff_cap_ms.is_some() {
+        let mut policy = assetpanda_api::RetryPolicy::default();
+        if let Some(n) = conn.retries {
+            policy.max_retries = n;
+        }
+        if let Some(ms) = conn.backoff_base_ms {
+            policy.backoff_base = Duration::from_millis(ms);
+        }
+        if let Some(ms) = conn.backoff_cap_ms {
+            policy.backoff_cap = Duration::from_millis(ms);
+        }
+        builder = builder.retry_policy(policy);
     }
     if let Some(format) = &conn.date_format {
         let parsed = assetpanda_api::DateFormat::from_account(format)

@@ -73,6 +73,16 @@ pub struct CwConnection {
     /// Seconds allowed for one request (default 120).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u64>,
+    /// Retries of a failed request (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    /// The first backoff wait between retries, in milliseconds (default 500; it doubles,
+    /// with full jitter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_base_ms: Option<u64>,
+    /// The longest backoff wait, in milliseconds (default 60000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_cap_ms: Option<u64>,
     /// Accept a plain `http://` URL (local test servers only).
     #[serde(default, skip_serializing_if = "is_false")]
     pub allow_insecure_http: bool,
@@ -100,6 +110,16 @@ pub struct ApConnection {
     /// Seconds allowed for one request (default 60).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_secs: Option<u64>,
+    /// Retries of a failed request (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    /// The first backoff wait between retries, in milliseconds (default 500; it doubles,
+    /// with full jitter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_base_ms: Option<u64>,
+    /// The longest backoff wait, in milliseconds (default 60000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_cap_ms: Option<u64>,
     /// Accept a plain `http://` URL (local test servers only).
     #[serde(default, skip_serializing_if = "is_false")]
     pub allow_insecure_http: bool,

@@ -51,6 +51,7 @@ pub fn init(verbose: u8, quiet: u8, rust_log: Option<&str>) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(StderrAroundBars)
+        .with_ansi(std::io::IsTerminal::is_terminal(&io::stderr()))
         .with_target(verbose >= 2)
         .try_init();
 }

@@ -132,24 +132,33 @@ async fn missing_credentials_exit_2_naming_the_variable() {
 }
 
 #[tokio::test]
-async fn a_tripped_archive_guard_exits_3_and_archives_nothing() {
+async fn h32_a_tripped_archive_guard_exits_3_and_writes_nothing_to_the_group() {
     let world = World::demo(6, 5, 100).await;
     assert_eq!(world.run(&["run"]).await.status, ExitStatus::Success);
+    let core = world.servers.ap.core();
+    let by_hand: Vec<String> = (0..40)
+        .map(|n| {
+            let fields = serde_json::json!({"field_1": format!("BY-HAND-{n}"), "field_20": ""});
+            core.insert_object(DEVICES, fields).unwrap().id
+        })
+        .collect();
     let writes = world.ap_writes();
-    for record in world
-        .servers
-        .cw
-        .records(Entity::Configurations)
-        .iter()
-        .take(30)
-    {
+    let records = world.servers.cw.records(Entity::Configurations);
+    for record in records.iter().take(30) {
         world
             .servers
             .cw
             .remove(Entity::Configurations, record["id"].as_i64().unwrap());
     }
+    let renamed = records[50]["id"].as_i64().unwrap();
+    world
+        .servers
+        .cw
+        .update(Entity::Configurations, renamed, |r| {
+            r.insert("name".into(), "RENAMED".into());
+        });
 
-    let stopped = world.run(&["run"]).await;
+    let stopped = world.run(&["run", "--job", "devices"]).await;
 
     assert_eq!(
         stopped.status,
@@ -158,12 +167,19 @@ async fn a_tripped_archive_guard_exits_3_and_archives_nothing() {
         stopped.out,
         stopped.err
     );
-    assert_eq!(world.ap_writes(), writes);
+    assert_eq!(
+        world.ap_writes(),
+        writes,
+        "the stopped group was written to"
+    );
     assert_eq!(world.ap_requests(Endpoint::Archive), 0);
-    assert_eq!(world.live(DEVICES).len(), 100);
+    assert_eq!(world.live(DEVICES).len(), 140);
     assert!(stopped.out.contains("stopped"), "{}", stopped.out);
+    assert!(stopped.out.contains("30"), "{}", stopped.out);
 
-    let forced = world.run(&["run", "--allow-mass-archive"]).await;
+    let forced = world
+        .run(&["run", "--job", "devices", "--allow-mass-archive"])
+        .await;
 
     assert_eq!(
         forced.status,
@@ -172,7 +188,12 @@ async fn a_tripped_archive_guard_exits_3_and_archives_nothing() {
         forced.out,
         forced.err
     );
-    assert_eq!(world.live(DEVICES).len(), 70);
+    assert_eq!(world.live(DEVICES).len(), 110);
+    for id in &by_hand {
+        assert!(!core.object(DEVICES, id).unwrap().is_archived);
+    }
+    let renamed = crate::support::by_cw_id(&world, DEVICES, &renamed.to_string());
+    assert_eq!(renamed[0].text("field_1").as_deref(), Some("RENAMED"));
 }
 
 #[tokio::test]

@@ -1,6 +1,9 @@
 //! End-to-end tests of `cw-ap-sync` against the fake servers.
 
+mod cases_source;
+mod cases_target;
 mod commands;
 mod demo;
+mod readme;
 mod secrets;
 mod support;

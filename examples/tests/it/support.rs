@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use assetpanda_api::fake::{Endpoint, FakeAssetPanda, GroupSpec};
+use assetpanda_api::fake::{Endpoint, FakeAssetPanda, GroupSpec, StoredObject};
 use connectwise_api::fake::{FakeConnectWise, FakeConnectWiseBuilder};
 use cw_ap_examples::credentials::Env;
 use cw_ap_examples::demo::{DemoData, Servers, SAMPLE_JOBS};
@@ -57,6 +57,31 @@ impl World {
             .start()
             .await;
         World::with(Servers { cw, ap }, jobs)
+    }
+
+    /// Custom fakes on both sides (the ConnectWise credentials are set here).
+    pub async fn build(
+        cw: FakeConnectWiseBuilder,
+        ap: assetpanda_api::fake::FakeAssetPandaBuilder,
+        jobs: &str,
+    ) -> World {
+        let cw = cw
+            .credentials("examplemsp", "PUBKEY", PRIVATE_KEY)
+            .start()
+            .await;
+        World::with(
+            Servers {
+                cw,
+                ap: ap.start().await,
+            },
+            jobs,
+        )
+    }
+
+    /// Edits the configuration file's text.
+    pub fn patch_config(&self, edit: impl FnOnce(String) -> String) {
+        let text = std::fs::read_to_string(&self.config).expect("configuration read");
+        self.write_config(&edit(text));
     }
 
     /// A world over running fakes with `jobs` as the configuration's jobs.
@@ -116,19 +141,49 @@ impl World {
     }
 
     /// The live (not archived) objects of a group.
-    pub fn live(&self, group: u64) -> Vec<assetpanda_api::fake::StoredObject> {
+    pub fn live(&self, group: u64) -> Vec<StoredObject> {
         self.servers.ap.core().live_objects(group)
     }
 
     /// Every object of a group, archived ones included.
-    pub fn all(&self, group: u64) -> Vec<assetpanda_api::fake::StoredObject> {
+    pub fn all(&self, group: u64) -> Vec<StoredObject> {
         self.servers.ap.core().objects(group)
     }
 }
 
 /// The `field_20` (CW ID) texts of some objects, sorted.
-pub fn cw_ids(objects: &[assetpanda_api::fake::StoredObject]) -> Vec<String> {
+pub fn cw_ids(objects: &[StoredObject]) -> Vec<String> {
     let mut ids: Vec<String> = objects.iter().filter_map(|o| o.text("field_20")).collect();
     ids.sort();
     ids
+}
+
+/// The object of `group` whose CW ID (`field_20`) is `id`.
+pub fn by_cw_id(world: &World, group: u64, id: &str) -> Vec<StoredObject> {
+    world
+        .all(group)
+        .into_iter()
+        .filter(|o| o.text("field_20").as_deref() == Some(id))
+        .collect()
+}
+
+/// A devices job (configurations into group 139300, matched on `field_20`) with the guard
+/// off unless `options` says otherwise, and the given extra TOML lines and fields.
+pub fn devices_job(options: &str, fields: &[(&str, &str)]) -> String {
+    let mut text = format!(
+        "[[jobs]]\nname = \"devices\"\nentity = \"configurations\"\ntarget_group = 139300\n\
+         {options}\n"
+    );
+    if !options.contains("match_keys") {
+        text.push_str("match_keys = [{ target = \"field_20\" }]\n");
+    }
+    if !options.contains("archive_guard") {
+        text.push_str("archive_guard = { enabled = false }\n");
+    }
+    for (source, target) in fields {
+        text.push_str(&format!(
+            "[[jobs.fields]]\nsource = \"{source}\"\ntarget = \"{target}\"\n"
+        ));
+    }
+    text
 }

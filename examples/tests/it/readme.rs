@@ -1,0 +1,29 @@
+//! The configuration shown in the README is a real one.
+
+use std::path::Path;
+
+#[test]
+fn the_readme_configuration_example_parses() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let start = text.find("## A full configuration").expect("the section");
+    let block = text[start..].split("```toml\n").nth(1).unwrap();
+    let toml = block.split("\n```").next().unwrap();
+
+    let config = cw_ap_examples::config::parse(&readme, toml).unwrap();
+
+    let names: Vec<&str> = config.jobs.iter().map(|j| j.name.as_str()).collect();
+    assert_eq!(names, vec!["companies", "devices"]);
+    assert_eq!(config.jobs[1].fields.len(), 7);
+    assert!(config.jobs[1].fields[6].values.is_some());
+}
+
+#[test]
+fn the_readme_keeps_the_two_commands_at_the_top() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(readme).unwrap();
+    let top: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+
+    assert!(top.contains("cargo run --release --bin cw-ap-sync -- demo"));
+    assert!(top.contains("cargo test --workspace"));
+}
