@@ -214,6 +214,12 @@ impl RawPage {
         found
     }
 
+    /// True when the answer reports a total of zero.
+    pub(crate) fn reports_no_match(&self) -> bool {
+        let total = self.totals.as_ref().and_then(|t| t.objects).or(self.total);
+        total == Some(0)
+    }
+
     pub(crate) fn into_page(self, objects: Vec<Object>, offset: u64, limit: u32) -> SearchPage {
         SearchPage {
             objects,

@@ -220,6 +220,10 @@ impl Objects {
 
         let mut raw: RawPage = decode(&request.method, &request.path, &response.body)?;
         let Some((key, items)) = raw.take_list() else {
+            if raw.reports_no_match() {
+                // NB: a server may send `"objects": null` with a total of 0.
+                return Ok(raw.into_page(Vec::new(), offset, limit));
+            }
             return Err(decode_failure(
                 &request,
                 &response.body,

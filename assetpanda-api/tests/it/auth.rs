@@ -383,3 +383,22 @@ async fn building_without_credentials_or_with_plain_http_is_config() {
     let blank = Client::builder().token("  ").build().unwrap_err();
     assert!(matches!(blank, Error::Config { .. }), "{blank:?}");
 }
+
+#[test]
+fn login_options_that_cannot_work_are_config_errors() {
+    let relative = Client::builder()
+        .v3_login("a@example.com", "pw")
+        .v3_token_path("v3/session/token")
+        .build()
+        .unwrap_err();
+    let with_token = Client::builder()
+        .token("t")
+        .v3_token_path("/v3/session/token")
+        .build()
+        .unwrap_err();
+    let no_email = Client::builder().v3_login(" ", "pw").build().unwrap_err();
+
+    for err in [relative, with_token, no_email] {
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    }
+}

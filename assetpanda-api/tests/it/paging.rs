@@ -246,3 +246,31 @@ async fn the_list_may_come_under_data_or_results_with_a_plain_total() {
 
     assert_eq!(objects.len(), 2);
 }
+
+#[tokio::test]
+async fn a_null_list_with_a_zero_total_is_an_empty_page_but_a_missing_list_is_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v3/groups/1/search/objects"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            json!({"objects": null, "totals": {"objects": 0}}).to_string(),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v3/groups/2/search/objects"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(json!({"message": "ok"}).to_string(), "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+
+    let empty = client.objects(1).search().send().await.unwrap();
+    let broken = client.objects(2).search().send().await.unwrap_err();
+
+    assert!(empty.objects.is_empty() && empty.is_last());
+    assert!(matches!(broken, Error::Decode { .. }), "{broken:?}");
+}
