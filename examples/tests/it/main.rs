@@ -1,5 +1,6 @@
 //! End-to-end tests of `cw-ap-sync` against the fake servers.
 
+mod cases_access;
 mod cases_source;
 mod cases_target;
 mod commands;
