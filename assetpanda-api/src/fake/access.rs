@@ -122,10 +122,15 @@ impl FakeCore {
         };
         let mut inner = self.lock();
         let now = inner.clock.now();
-        inner
+        let id = inner
             .account
             .insert(group_id, fields, now)
-            .map_err(FakeError::Rejected)
+            .map_err(FakeError::Rejected)?;
+        let group = &inner.account.groups[&group_id];
+        group
+            .object(&id)
+            .cloned()
+            .ok_or(FakeError::UnknownObject(id))
     }
 
     /// Sets the archived flag of object `id` without HTTP.
@@ -143,6 +148,7 @@ impl FakeCore {
         object.is_archived = archived;
         object.updated_at = now;
         object.version += 1;
+        group.generation += 1;
         Ok(())
     }
 

@@ -76,6 +76,9 @@ pub(crate) struct GroupState {
     pub(crate) positions: HashMap<String, usize>,
     /// Per unique field key: comparison form of a value → the id of the object holding it.
     pub(crate) unique_index: HashMap<String, HashMap<String, String>>,
+    /// Grows with every change to the group's objects; a cached search is valid while it
+    /// stays the same.
+    pub(crate) generation: u64,
 }
 
 impl GroupState {
@@ -237,8 +240,20 @@ pub(crate) struct Account {
     pub(crate) search_cap: usize,
     pub(crate) field_match: FieldMatch,
     pub(crate) batch_failure: BatchFailure,
+    /// The hits of the last search, reused while the same query pages through an
+    /// unchanged group.
+    pub(crate) search_cache: Option<SearchCache>,
     rng: SmallRng,
     used_ids: HashSet<String>,
+}
+
+/// The matching positions of one search body in one generation of a group.
+#[derive(Debug)]
+pub(crate) struct SearchCache {
+    pub(crate) group_id: u64,
+    pub(crate) generation: u64,
+    pub(crate) body: String,
+    pub(crate) hits: Vec<usize>,
 }
 
 /// The settings of an account that are not groups.
@@ -270,6 +285,7 @@ impl Account {
             search_cap: config.search_cap.max(1),
             field_match: config.field_match,
             batch_failure: config.batch_failure,
+            search_cache: None,
             rng: SmallRng::seed_from_u64(seed),
             used_ids: HashSet::new(),
         };
@@ -303,6 +319,7 @@ impl Account {
                 objects: Vec::new(),
                 positions: HashMap::new(),
                 unique_index: HashMap::new(),
+                generation: 0,
             };
             account.groups.insert(spec.id, state);
         }

@@ -172,11 +172,11 @@ impl FakeCore {
                 format_date: &format_date,
             };
             let fields = generator.object(at);
-            let stored = inner
+            let id = inner
                 .account
                 .insert(group_id, fields, now)
                 .map_err(FakeError::Rejected)?;
-            ids.push(stored.id);
+            ids.push(id);
         }
         Ok(ids)
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
-use super::account::{Account, FieldMatch, StoredObject};
+use super::account::{Account, FieldMatch, SearchCache, StoredObject};
 use super::reply::{message, unprocessable, FakeReply};
 use super::values::display_text;
 
@@ -185,7 +185,7 @@ impl Account {
 
     /// Answers `POST …/search/objects?offset=&limit=` with `body`.
     pub(crate) fn search(
-        &self,
+        &mut self,
         group_id: u64,
         body: &Value,
         offset: Option<String>,
@@ -202,25 +202,43 @@ impl Account {
         };
         // NB: the cap is silent, as on the accounts that have one: `totals.limit` shows it.
         let limit = limit.min(self.search_cap);
-        let query = match self.parse_query(group_id, body) {
-            Ok(query) => query,
-            Err(reply) => return reply,
+        let key = body.to_string();
+        let generation = self.groups[&group_id].generation;
+        let cache = match self.search_cache.take() {
+            Some(cache)
+                if cache.group_id == group_id
+                    && cache.generation == generation
+                    && cache.body == key =>
+            {
+                cache
+            }
+            _ => {
+                let query = match self.parse_query(group_id, body) {
+                    Ok(query) => query,
+                    Err(reply) => return reply,
+                };
+                let group = &self.groups[&group_id];
+                let hits = (0..group.objects.len())
+                    .filter(|at| self.matches(group_id, &query, &group.objects[*at]))
+                    .collect();
+                SearchCache {
+                    group_id,
+                    generation,
+                    body: key,
+                    hits,
+                }
+            }
         };
         let group = &self.groups[&group_id];
-        let hits: Vec<&StoredObject> = group
-            .objects
+        let start = offset.min(cache.hits.len());
+        let end = start.saturating_add(limit).min(cache.hits.len());
+        let page: Vec<Value> = cache.hits[start..end]
             .iter()
-            .filter(|o| self.matches(group_id, &query, o))
-            .collect();
-        let page: Vec<Value> = hits
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|o| group.render(o))
+            .map(|at| group.render(&group.objects[*at]))
             .collect();
         let body = json!({
             "totals": {
-                "objects": hits.len(),
+                "objects": cache.hits.len(),
                 "group_totals": group.objects.len(),
                 "offset": offset,
                 "limit": limit,
@@ -228,6 +246,7 @@ impl Account {
             "not_viewable": 0,
             "objects": page,
         });
+        self.search_cache = Some(cache);
         FakeReply::json(200, &body)
     }
 }

@@ -172,10 +172,16 @@ impl Account {
             (Some(_), BatchFailure::AllOrNothing) => 0,
             (Some(at), BatchFailure::KeepEarlier) => at,
         };
-        let created: Vec<Value> = prepared
+        let ids: Vec<String> = prepared
             .into_iter()
             .take(keep)
             .map(|(_, changes)| self.store_new(group_id, changes, now))
+            .collect();
+        let group = &self.groups[&group_id];
+        let created: Vec<Value> = ids
+            .iter()
+            .filter_map(|id| group.object(id))
+            .map(|object| group.render(object))
             .collect();
         if let Some(at) = first_bad {
             return match self.batch_failure {
@@ -217,8 +223,8 @@ impl Account {
         (prepared, errors)
     }
 
-    /// Stores a new object and renders it.
-    fn store_new(&mut self, group_id: u64, data: Map<String, Value>, now: DateTime<Utc>) -> Value {
+    /// Stores a new object and gives its id.
+    fn store_new(&mut self, group_id: u64, data: Map<String, Value>, now: DateTime<Utc>) -> String {
         let id = self.new_object_id();
         let group = self
             .groups
@@ -235,9 +241,10 @@ impl Account {
             version: 1,
         };
         group.index_unique(&object, None);
-        group.positions.insert(id, group.objects.len());
+        group.positions.insert(id.clone(), group.objects.len());
         group.objects.push(object);
-        group.render(group.objects.last().expect("just pushed"))
+        group.generation += 1;
+        id
     }
 
     /// Updates objects; each item carries its `id`. `single` answers with the object alone.
@@ -289,6 +296,7 @@ impl Account {
             .groups
             .get_mut(&group_id)
             .expect("group checked by the caller");
+        group.generation += 1;
         let mut rendered = Vec::with_capacity(prepared.len());
         for (id, changes) in prepared {
             let id = id.unwrap_or_default();
@@ -380,6 +388,7 @@ impl Account {
         if !errors.is_empty() {
             return unprocessable(vec![errors]);
         }
+        group.generation += 1;
         for id in &ids {
             if let Some(object) = group.object_mut(id) {
                 if object.is_archived != archive {
@@ -401,7 +410,7 @@ impl Account {
         group_id: u64,
         item: Map<String, Value>,
         now: DateTime<Utc>,
-    ) -> Result<StoredObject, String> {
+    ) -> Result<String, String> {
         if !self.groups.contains_key(&group_id) {
             return Err(format!("the account has no group {group_id}"));
         }
@@ -410,11 +419,6 @@ impl Account {
             return Err(Value::Object(errors).to_string());
         }
         let (_, changes) = prepared.pop().unwrap_or_default();
-        let rendered = self.store_new(group_id, changes, now);
-        let id = rendered["id"].as_str().unwrap_or_default();
-        self.groups[&group_id]
-            .object(id)
-            .cloned()
-            .ok_or_else(|| "the stored object vanished".to_owned())
+        Ok(self.store_new(group_id, changes, now))
     }
 }

@@ -34,6 +34,16 @@ fn search_caps_the_limit_and_reports_totals() {
     }
     let stored: Vec<String> = core.objects(DEVICES).into_iter().map(|o| o.id).collect();
     assert_eq!(seen, stored);
+    // Any change shows on the next page, even mid-walk with the same body.
+    let extra = core
+        .insert_object(DEVICES, json!({"field_1": "EXTRA"}))
+        .unwrap();
+    let page = search(&core, DEVICES, "offset=100", json!({}));
+    assert_eq!(page["totals"]["objects"], 121);
+    assert_eq!(ids_of(&page).last(), Some(&extra.id));
+    core.set_archived(DEVICES, &extra.id, true).unwrap();
+    let page = search(&core, DEVICES, "offset=100", json!({}));
+    assert_eq!(page["totals"]["objects"], 120);
     let small = core_with(FakeAssetPanda::builder().search_limit_cap(500));
     small.populate(DEVICES, 120).unwrap();
     let page = search(&small, DEVICES, "limit=100", json!({}));
