@@ -299,3 +299,56 @@ fn plans_are_deterministic_and_serialisable() {
     assert_eq!(counts.records, 60);
     assert_eq!(counts.create + counts.update + counts.unchanged, 60);
 }
+
+#[test]
+fn templates_transforms_and_nul_characters() {
+    let job = devices_job(
+        r#"fields = [
+            { template = "{name} @ {site/name}", target = "field_1" },
+            { source = "serialNumber", target = "field_10", transforms = [{ op = "trim" }, { op = "upper" }, { op = "truncate", max = 6 }] },
+            { source = "status/name", target = "field_50", transforms = [{ op = "map", values = { Active = "In use" }, fallback = "Other" }] },
+            { source = "osType", target = "field_52", transforms = [{ op = "default", value = "unknown" }] },
+            { source = "purchaseDate", target = "field_51", transforms = [{ op = "date_format", format = "%Y-%m" }] },
+        ]"#,
+    );
+    let p = plan(
+        &job,
+        vec![],
+        vec![
+            json!({"id": 1, "name": "WS\u{0}-1", "site": {"name": "Main"}, "serialNumber": "  ab12cd34 ",
+                   "status": {"name": "active"}, "purchaseDate": "2024-03-10T08:00:00Z"}),
+            json!({"id": 2, "status": {"name": "Spare"}, "osType": ""}),
+        ],
+    );
+    let first = &p.creates[0].fields;
+    assert_eq!(first["field_1"], "WS-1 @ Main");
+    assert_eq!(first["field_10"], "AB12CD");
+    assert_eq!(first["field_50"], "In use");
+    assert_eq!(first["field_52"], "unknown");
+    assert_eq!(first["field_51"], "2024-03");
+    let second = &p.creates[1].fields;
+    assert_eq!(second["field_1"], "", "a template of unset fields is unset");
+    assert_eq!(second["field_50"], "Other");
+    assert_eq!(second["field_52"], "unknown");
+}
+
+#[test]
+fn exact_match_keys_keep_case_and_spaces() {
+    let job = job(r#"name = "devices"
+        entity = "configurations"
+        target_group = 139300
+        match_keys = [{ target = "field_20" }, { target = "field_10", source = "serialNumber", exact = true }]"#);
+    let job = compile(&job, &devices());
+    let p = plan(
+        &job,
+        vec![json!({"field_10": "sn1"}), json!({"field_10": "SN2"})],
+        vec![
+            json!({"id": 1, "serialNumber": "SN1"}),
+            json!({"id": 2, "serialNumber": "SN2"}),
+        ],
+    );
+    assert_eq!(p.creates.len(), 1);
+    assert_eq!(p.creates[0].record, "1");
+    assert_eq!(p.updates.len(), 1);
+    assert_eq!(p.updates[0].object, oid(2));
+}
