@@ -80,6 +80,27 @@ impl Objects {
             .find(|o| o.id.as_ref() == Some(&id)))
     }
 
+    /// The objects, archived or not, whose `key` really holds `value`: a `field_filters`
+    /// search (whose matching may be partial) checked client-side after trimming and
+    /// case-folding both sides. More than one result is a conflict for the caller to
+    /// report, never a reason to pick the first.
+    pub async fn find_matches(&self, key: &str, value: &str) -> Result<Vec<Object>> {
+        let wanted = fold(value);
+        let search = self
+            .search()
+            .field_filter(key, value)
+            .archived(Archived::Include);
+
+        let mut matches = Vec::new();
+        let mut all = search.stream();
+        while let Some(object) = futures::TryStreamExt::try_next(&mut all).await? {
+            if object.text(key).is_some_and(|text| fold(&text) == wanted) {
+                matches.push(object);
+            }
+        }
+        Ok(matches)
+    }
+
     /// Creates one object (`POST /v3/groups/{id}/objects` with a flat body). Never retried
     /// once it may have reached the server.
     pub async fn create(&self, fields: FieldMap) -> Result<WriteOutcome> {
@@ -257,6 +278,11 @@ fn decode_failure(request: &Request, body: &[u8], json_path: &str, what: &str) -
         snippet: crate::error::snippet(body),
         source: serde_json::Error::custom(what),
     }
+}
+
+/// Trims and case-folds text for comparing match keys.
+fn fold(text: &str) -> String {
+    text.trim().to_lowercase()
 }
 
 /// Percent-encodes one path segment.

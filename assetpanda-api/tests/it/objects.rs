@@ -356,3 +356,35 @@ async fn unarchive_posts_object_ids() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn find_matches_keeps_only_true_matches_after_trim_and_case_fold() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v3/groups/139300/search/objects"))
+        .and(body_json(json!({"field_filters": {"field_10": "5CD1234XYZ"}, "view_archived": "all"})))
+        .respond_with(json(200, json!({"totals": {"objects": 3}, "objects": [
+            {"id": "64b000000000000000000007", "data": {"field_10": " 5cd1234xyz "}},
+            {"id": "64b000000000000000000008", "data": {"field_10": "5CD1234XYZ-OLD"}},
+            {"id": "64b000000000000000000009", "is_archived": true, "data": {"field_10": "5CD1234XYZ"}}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+
+    let found = client
+        .objects(139300)
+        .find_matches("field_10", "5CD1234XYZ")
+        .await
+        .unwrap();
+
+    let ids: Vec<&str> = found
+        .iter()
+        .map(|o| o.id.as_ref().unwrap().as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["64b000000000000000000007", "64b000000000000000000009"]
+    );
+}
