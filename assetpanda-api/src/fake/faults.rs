@@ -18,6 +18,12 @@ pub enum Fault {
         /// The `Retry-After` value in seconds.
         retry_after_secs: u64,
     },
+    /// 429 without `Retry-After`: the wait is only in the body, as `retryAfter` and in the
+    /// message text. The request is not run.
+    TooManyRequestsBodyOnly {
+        /// The wait in seconds given in the body.
+        retry_after_secs: u64,
+    },
     /// 500 with a JSON body.
     InternalServerError,
     /// 502 with the HTML page a gateway sends.
@@ -73,6 +79,11 @@ impl Fault {
                 FakeReply::json(429, &json!({ "message": text }))
                     .header("Retry-After", retry_after_secs.to_string())
             }
+            Fault::TooManyRequestsBodyOnly { retry_after_secs } => {
+                let text = format!("Too many requests. Try again in {retry_after_secs} seconds.");
+                let body = json!({ "message": text, "retryAfter": retry_after_secs });
+                FakeReply::json(429, &body)
+            }
             Fault::InternalServerError => FakeReply::json(
                 500,
                 &json!({ "status": 500, "error": "Internal Server Error" }),
@@ -113,6 +124,9 @@ impl fmt::Display for Fault {
         match self {
             Fault::TooManyRequests { retry_after_secs } => {
                 write!(f, "429 retry-after {retry_after_secs}s")
+            }
+            Fault::TooManyRequestsBodyOnly { retry_after_secs } => {
+                write!(f, "429 body hint {retry_after_secs}s")
             }
             Fault::InternalServerError => f.write_str("500"),
             Fault::BadGateway => f.write_str("502"),

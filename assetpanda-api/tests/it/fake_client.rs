@@ -283,3 +283,24 @@ async fn the_client_finds_the_other_login_and_search_paths() {
     assert_eq!(counters.requests_to(Endpoint::Unknown), 2);
     assert_eq!(counters.requests_to(Endpoint::Search), 4);
 }
+
+#[tokio::test]
+async fn h20_a_wait_given_only_in_the_body_is_honoured() {
+    let hint = Fault::TooManyRequestsBodyOnly {
+        retry_after_secs: 60,
+    };
+    let plan = FaultPlan::new().rule(FaultRule::at([1], hint).only(Endpoint::UpdateMany));
+    let fake = fake_with(FakeAssetPanda::builder().populate(DEVICES, 1).faults(plan)).await;
+    let id = fake.objects(DEVICES)[0].id.clone();
+    let start = fake.clock().now();
+    let update = ObjectUpdate::new(id.clone(), FieldMap::new().text("field_41", "10.0.0.31"));
+    fake.client()
+        .objects(DEVICES as i64)
+        .update_batch(vec![update])
+        .await
+        .unwrap();
+    assert_eq!((fake.clock().now() - start).num_seconds(), 60);
+    assert_eq!(fake.counters().requests_to(Endpoint::UpdateMany), 2);
+    let stored = fake.object(DEVICES, &id).unwrap();
+    assert_eq!(stored.text("field_41").as_deref(), Some("10.0.0.31"));
+}

@@ -104,6 +104,25 @@ fn faults_answer_chosen_requests_and_can_apply_writes_first() {
 }
 
 #[test]
+fn a_429_can_carry_its_wait_in_the_body_only() {
+    let plan = FaultPlan::new().at(
+        [1],
+        Fault::TooManyRequestsBodyOnly {
+            retry_after_secs: 60,
+        },
+    );
+    let core = core_with(FakeAssetPanda::builder().faults(plan));
+    let reply = send(&core, Method::GET, "/v3/groups", None);
+    assert_eq!(reply.status, 429);
+    assert!(reply.headers.iter().all(|(name, _)| name != "Retry-After"));
+    assert_eq!(reply.body_json()["retryAfter"], 60);
+    assert!(reply.body_json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("60 seconds"));
+}
+
+#[test]
 fn a_token_expired_fault_expires_the_token_it_met() {
     let core =
         core_with(FakeAssetPanda::builder().faults(FaultPlan::new().at([2], Fault::TokenExpired)));
