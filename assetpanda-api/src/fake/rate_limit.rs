@@ -40,7 +40,8 @@ impl Limiter {
     }
 
     /// Admits a call at `now`, or gives the whole seconds until one would be admitted.
-    /// Refused calls do not count.
+    // TODO: refused calls do not count against the window; whether the real server counts
+    // them is not documented.
     pub(crate) fn admit(&mut self, now: DateTime<Utc>) -> Result<(), u64> {
         let window = chrono::Duration::from_std(self.limit.window).unwrap_or(chrono::Duration::MAX);
         while self

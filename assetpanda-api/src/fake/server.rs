@@ -195,6 +195,8 @@ impl RawServer {
             let mut connections = JoinSet::new();
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
+                    // Out of descriptors or similar: give the system a moment, then go on.
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                     continue;
                 };
                 let core = Arc::clone(&core);

@@ -92,6 +92,8 @@ pub(crate) fn normalise(
                 .ok_or_else(|| format!("{name} has no status with id {id:?}"))
         }
         FieldType::GroupList { group_id } => {
+            // TODO: the label is copied at write time; renaming the linked object later
+            // does not reach objects that link to it, as it may on the real server.
             let (id, text) = choice_parts(input).ok_or_else(|| format!("{name} is not valid"))?;
             let id = id.or(text).unwrap_or_default();
             let id = id.trim();
