@@ -304,3 +304,32 @@ async fn h20_a_wait_given_only_in_the_body_is_honoured() {
     let stored = fake.object(DEVICES, &id).unwrap();
     assert_eq!(stored.text("field_41").as_deref(), Some("10.0.0.31"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_clients_lose_no_write() {
+    let fake = FakeAssetPanda::start().await;
+    let tasks: Vec<_> = (0..4)
+        .map(|task| {
+            let devices = fake.client().objects(DEVICES as i64);
+            tokio::spawn(async move {
+                let batch: Vec<FieldMap> = (0..50)
+                    .map(|i| {
+                        let cw_id = (task * 1000 + i).to_string();
+                        FieldMap::new()
+                            .text("field_1", format!("DEV-{cw_id}"))
+                            .text("field_20", cw_id)
+                    })
+                    .collect();
+                devices.create_batch(batch).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let stored = fake.objects(DEVICES);
+    let cw_ids: HashSet<String> = stored.iter().filter_map(|o| o.text("field_20")).collect();
+    assert_eq!(stored.len(), 200);
+    assert_eq!(cw_ids.len(), 200);
+    assert_eq!(fake.counters().requests_to(Endpoint::Create), 4);
+}
