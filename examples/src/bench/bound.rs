@@ -1,0 +1,139 @@
+//! The fewest requests a sync can make, worked out from what it has to read and write.
+//!
+//! A full sync of one job reads the source in pages of at most 1,000 records (one more
+//! request when the count is a multiple of the page size, because only a short page ends
+//! a listing), re-reads the records missing from the listing in batches that fit the URL,
+//! lists the target group (and each linked group) at the search cap, and writes in batches
+//! of at most 200. Discovery (group, fields, statuses, settings, login) is a constant that
+//! does not grow with the data; it is reported apart.
+
+/// Records per ConnectWise page.
+pub const CW_PAGE: u64 = 1000;
+
+/// Objects per Asset Panda write.
+pub const AP_BATCH: u64 = 200;
+
+/// What one job had to read and write.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobWork {
+    /// The job's name.
+    pub job: String,
+    /// Records the full source listing returned.
+    pub source_records: u64,
+    /// URL-sized `id in (…)` batches the missing ids need.
+    pub reread_batches: u64,
+    /// Objects in the target group when it was listed (archived ones included).
+    pub target_objects: u64,
+    /// Objects in each linked group when it was listed.
+    pub linked_objects: Vec<u64>,
+    /// Objects to create.
+    pub creates: u64,
+    /// Objects to update.
+    pub updates: u64,
+    /// Objects to archive.
+    pub archives: u64,
+    /// Objects to unarchive.
+    pub unarchives: u64,
+}
+
+/// The lower bound of one sync, by kind of request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bound {
+    /// ConnectWise listing pages.
+    pub cw_pages: u64,
+    /// ConnectWise re-reads of missing ids.
+    pub cw_rereads: u64,
+    /// Asset Panda search pages (target groups and linked groups).
+    pub ap_search: u64,
+    /// Asset Panda create calls.
+    pub ap_create: u64,
+    /// Asset Panda update calls.
+    pub ap_update: u64,
+    /// Asset Panda archive calls.
+    pub ap_archive: u64,
+    /// Asset Panda unarchive calls.
+    pub ap_unarchive: u64,
+}
+
+impl Bound {
+    /// ConnectWise list requests: pages and re-reads (they share one endpoint).
+    pub fn cw_list(&self) -> u64 {
+        self.cw_pages + self.cw_rereads
+    }
+
+    /// Asset Panda writes of every kind.
+    pub fn ap_writes(&self) -> u64 {
+        self.ap_create + self.ap_update + self.ap_archive + self.ap_unarchive
+    }
+
+    fn add(mut self, other: Bound) -> Bound {
+        self.cw_pages += other.cw_pages;
+        self.cw_rereads += other.cw_rereads;
+        self.ap_search += other.ap_search;
+        self.ap_create += other.ap_create;
+        self.ap_update += other.ap_update;
+        self.ap_archive += other.ap_archive;
+        self.ap_unarchive += other.ap_unarchive;
+        self
+    }
+}
+
+/// Forward-only pages for `records` records: a short page ends the listing, so a count
+/// that is a multiple of the page size (zero included) needs one more, empty, page.
+pub fn source_pages(records: u64, page: u64) -> u64 {
+    records / page.max(1) + 1
+}
+
+/// Search pages for `objects` objects at the server's cap: the totals in each answer tell
+/// when the listing is complete, and an empty group still takes one request.
+pub fn search_pages(objects: u64, cap: u64) -> u64 {
+    objects.div_ceil(cap.max(1)).max(1)
+}
+
+/// Write calls for `objects` objects in batches of at most [`AP_BATCH`].
+pub fn write_batches(objects: u64) -> u64 {
+    objects.div_ceil(AP_BATCH)
+}
+
+/// The bound of one job, given the Asset Panda search cap.
+pub fn job_bound(work: &JobWork, search_cap: u64) -> Bound {
+    let linked: u64 = work
+        .linked_objects
+        .iter()
+        .map(|&n| search_pages(n, search_cap))
+        .sum();
+    Bound {
+        cw_pages: source_pages(work.source_records, CW_PAGE),
+        cw_rereads: work.reread_batches,
+        ap_search: search_pages(work.target_objects, search_cap) + linked,
+        ap_create: write_batches(work.creates),
+        ap_update: write_batches(work.updates),
+        ap_archive: write_batches(work.archives),
+        ap_unarchive: write_batches(work.unarchives),
+    }
+}
+
+/// The bound of a run of several jobs.
+pub fn run_bound(jobs: &[JobWork], search_cap: u64) -> Bound {
+    jobs.iter()
+        .map(|w| job_bound(w, search_cap))
+        .fold(Bound::default(), Bound::add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_count_the_closing_empty_page() {
+        assert_eq!(source_pages(0, 1000), 1);
+        assert_eq!(source_pages(999, 1000), 1);
+        assert_eq!(source_pages(1000, 1000), 2);
+        assert_eq!(source_pages(2500, 1000), 3);
+        assert_eq!(search_pages(0, 50), 1);
+        assert_eq!(search_pages(100, 50), 2);
+        assert_eq!(search_pages(101, 50), 3);
+        assert_eq!(write_batches(0), 0);
+        assert_eq!(write_batches(401), 3);
+    }
+}
