@@ -27,6 +27,10 @@ pub const DEFAULT_CODEBASE: &str = "v4_6_release/";
 /// The longest URL the server accepts, the default of [`ClientBuilder::max_url_len`].
 pub const DEFAULT_MAX_URL_LEN: usize = 2000;
 
+/// The largest response body read, the default of [`ClientBuilder::max_response_bytes`]:
+/// 64 MiB, several times a full page of 1,000 records with every field.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
 /// A ConnectWise Manage client. Cloning is cheap: clones share connections, the throttle
 /// and the discovered codebase.
 ///
@@ -62,6 +66,7 @@ pub(crate) struct Inner {
     pub throttle: Option<Throttler>,
     pub page_size: u32,
     pub max_url_len: usize,
+    pub max_response_bytes: usize,
     pub codebase_discovery: bool,
     pub discovered: AtomicBool,
     pub discovery_lock: tokio::sync::Mutex<()>,
@@ -241,6 +246,7 @@ pub struct ClientBuilder {
     throttle: Option<Option<Throttle>>,
     page_size: Option<u32>,
     max_url_len: Option<usize>,
+    max_response_bytes: Option<usize>,
     codebase_discovery: bool,
     page_size_fallback: bool,
 }
@@ -343,6 +349,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read (default 64 MiB). A longer body, announced or
+    /// streamed, ends the call with [`Error::ResponseTooLarge`] without reading the rest.
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.max_response_bytes = Some(max);
+        self
+    }
+
     /// Reads the codebase from `login/companyinfo` before the first call, and reads it
     /// again once when a call answers 404 (hosted codebases move after upgrades).
     pub fn codebase_discovery(mut self, on: bool) -> Self {
@@ -437,6 +450,9 @@ impl ClientBuilder {
             throttle,
             page_size,
             max_url_len: self.max_url_len.unwrap_or(DEFAULT_MAX_URL_LEN),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             codebase_discovery: self.codebase_discovery,
             discovered: AtomicBool::new(false),
             discovery_lock: tokio::sync::Mutex::new(()),

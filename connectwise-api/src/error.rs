@@ -90,6 +90,21 @@ pub enum Error {
         snippet: String,
     },
 
+    /// The response body was longer than the configured limit; the rest was not read.
+    #[error("the response of {method} {path} (status {status}) is over the limit of {limit} bytes{}; raise `max_response_bytes` or ask for smaller pages", announced.map(|n| format!(" ({n} bytes announced)")).unwrap_or_default())]
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// HTTP method of the request.
+        method: Method,
+        /// API path of the request.
+        path: String,
+        /// The configured limit, in bytes.
+        limit: usize,
+        /// The `Content-Length` the server announced, when it did.
+        announced: Option<u64>,
+    },
+
     /// A condition could not be written in the `conditions` language.
     #[error("invalid condition: {reason}")]
     InvalidCondition {
@@ -186,9 +201,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(api) => Some(api.status),
-            Self::EmptyBody { status, .. } | Self::UnexpectedContentType { status, .. } => {
-                Some(*status)
-            }
+            Self::EmptyBody { status, .. }
+            | Self::UnexpectedContentType { status, .. }
+            | Self::ResponseTooLarge { status, .. } => Some(*status),
             Self::RetriesExhausted { last, .. } => last.status(),
             _ => None,
         }

@@ -53,7 +53,8 @@ mod throttle;
 
 pub use auth::Credentials;
 pub use client::{
-    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_CODEBASE, DEFAULT_MAX_URL_LEN,
+    Client, ClientBuilder, DEFAULT_API_VERSION, DEFAULT_CODEBASE, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_URL_LEN,
 };
 pub use conditions::{split_in_list, Condition, Literal};
 pub use discovery::CompanyInfo;

@@ -253,10 +253,28 @@ impl Client {
         tracing::Span::current().record("status", status.as_u16());
         debug!(status = status.as_u16(), "ConnectWise answered");
         let headers = response.headers().clone();
-        let body = response.bytes().await;
+        let body = read_capped(response, self.inner.max_response_bytes, status).await;
 
+        let body = match body {
+            // NB: a non-2xx answer stays an `Api` error, built from the bytes that fit.
+            Err(BodyError::TooLarge { partial, .. }) if !status.is_success() => partial,
+            Err(BodyError::TooLarge { announced, .. }) => {
+                return Err(plain(Error::ResponseTooLarge {
+                    status,
+                    method: call.method.clone(),
+                    path: call.path.clone(),
+                    limit: self.inner.max_response_bytes,
+                    announced,
+                }))
+            }
+            Err(BodyError::Transport(e)) if e.is_timeout() => return Err(transport(call, e)),
+            Err(BodyError::Transport(_)) if status.is_success() => {
+                return Err(plain(empty_body(call, status, b"")))
+            }
+            Err(BodyError::Transport(_)) => Bytes::new(),
+            Ok(body) => body,
+        };
         if !status.is_success() {
-            let body = body.unwrap_or_default();
             return Err(api_failure(
                 call,
                 status,
@@ -265,16 +283,53 @@ impl Client {
                 self.inner.clock.now(),
             ));
         }
-        let body = match body {
-            Ok(body) => body,
-            Err(_) => return Err(plain(empty_body(call, status, b""))),
-        };
         if call.expect == Expect::Json {
             check_json(call, status, &headers, &body).map_err(plain)?;
         }
         let link = header_text(&headers, LINK.as_str());
         Ok(Received { link, body })
     }
+}
+
+/// Why a body could not be read whole.
+enum BodyError {
+    /// Longer than the limit (announced by `Content-Length`, or found while reading).
+    TooLarge {
+        announced: Option<u64>,
+        partial: Bytes,
+    },
+    /// The stream broke off or timed out.
+    Transport(reqwest::Error),
+}
+
+/// Reads a body of at most `limit` bytes, stopping as soon as the streamed bytes pass the
+/// limit. A 2xx body announced longer than the limit is refused before any of it is read;
+/// an error body is read up to the limit, for its start.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+    status: StatusCode,
+) -> std::result::Result<Bytes, BodyError> {
+    let announced = response.content_length();
+    if status.is_success() && announced.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge {
+            announced,
+            partial: Bytes::new(),
+        });
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > limit {
+            let room = limit - body.len();
+            body.extend_from_slice(&chunk[..room]);
+            return Err(BodyError::TooLarge {
+                announced,
+                partial: body.freeze(),
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn plain(error: Error) -> Failure {

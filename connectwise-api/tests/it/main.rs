@@ -9,6 +9,7 @@ mod fake_client;
 mod fake_conditions;
 mod fake_server;
 mod fake_state;
+mod hostile;
 mod logging;
 mod pagination;
 mod resources;
