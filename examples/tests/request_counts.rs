@@ -1,0 +1,104 @@
+//! Request counts of whole syncs against the fakes' counters: each must equal its lower
+//! bound (source pages, URL-sized re-reads, search pages at the cap, writes in batches
+//! of 200), and a second run with no change must write nothing. Counts, never timings.
+
+#[path = "../src/bench/bound.rs"]
+#[allow(dead_code)]
+mod bound;
+#[path = "../src/bench/listing.rs"]
+#[allow(dead_code)]
+mod listing;
+#[path = "../src/bench/world.rs"]
+#[allow(dead_code)]
+mod world;
+
+use assetpanda_api::fake::Endpoint;
+use bound::{search_pages, source_pages, write_batches, CW_PAGE};
+use connectwise_api::fake::Entity;
+use world::{Phase, World};
+
+/// Checks every request kind of `phase` against its bound, naming the phase on failure.
+fn assert_at_bound(world: &World, phase: &Phase, name: &str) {
+    let b = phase.bound;
+    assert_eq!(
+        phase.cw_list_requests(world),
+        b.cw_list(),
+        "{name}: ConnectWise list requests (work: {:?})",
+        phase.work
+    );
+    assert_eq!(phase.ap(Endpoint::Search), b.ap_search, "{name}: searches");
+    assert_eq!(phase.ap(Endpoint::Create), b.ap_create, "{name}: creates");
+    assert_eq!(phase.ap_updates(), b.ap_update, "{name}: updates");
+    assert_eq!(
+        phase.ap(Endpoint::Archive),
+        b.ap_archive,
+        "{name}: archives"
+    );
+    assert_eq!(
+        phase.ap(Endpoint::Unarchive),
+        b.ap_unarchive,
+        "{name}: unarchives"
+    );
+    for group in &phase.report.groups {
+        assert_eq!(
+            group.counts.failed, 0,
+            "{name}: {} failed records",
+            group.job
+        );
+    }
+}
+
+fn job<'p>(phase: &'p Phase, name: &str) -> &'p bound::JobWork {
+    phase
+        .work
+        .iter()
+        .find(|w| w.job == name)
+        .unwrap_or_else(|| panic!("no job {name} in {:?}", phase.work))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_second_and_changed_syncs_make_the_fewest_requests() {
+    // NB: 2,000 devices is a multiple of the page size: the listing needs its empty page.
+    let world = World::start(2_000, 7).await.expect("the fakes start");
+    let companies = world.servers.cw.ids(Entity::Companies).len() as u64;
+
+    let full = world.sync().await.expect("the full sync runs");
+    assert_at_bound(&world, &full, "full sync");
+    let devices = job(&full, "devices");
+    assert_eq!(devices.source_records, 2_000);
+    assert_eq!(devices.creates, 2_000, "every device is created");
+    assert_eq!(source_pages(devices.source_records, CW_PAGE), 3);
+    assert_eq!(
+        full.ap(Endpoint::Create),
+        10 + write_batches(job(&full, "companies").creates)
+    );
+    assert_eq!(job(&full, "companies").source_records, companies);
+
+    let second = world.sync().await.expect("the second sync runs");
+    assert_at_bound(&world, &second, "second sync");
+    assert_eq!(second.ap.writes(), 0, "a run with no change writes nothing");
+    assert_eq!(second.bound.cw_rereads, 0, "nothing is missing");
+    let targets = job(&second, "devices").target_objects;
+    assert_eq!(targets, 2_000);
+    assert_eq!(
+        second.ap(Endpoint::Search),
+        search_pages(targets, world.search_cap)
+            + 2 * search_pages(job(&second, "companies").target_objects, world.search_cap),
+        "the devices group once, the companies group as target and as link"
+    );
+    assert_eq!(
+        second.ap_discovery(),
+        full.ap_discovery(),
+        "discovery does not grow with the data or the run"
+    );
+
+    let (changed, deleted) = world.change_devices(7, 0.01, 0.005);
+    assert_eq!((changed.len(), deleted.len()), (20, 10));
+    let after = world.sync().await.expect("the sync after changes runs");
+    assert_at_bound(&world, &after, "sync after changes");
+    let devices = job(&after, "devices");
+    assert_eq!(devices.updates, 20, "each renamed device is updated");
+    assert_eq!(devices.archives, 10, "each deleted device is archived");
+    assert_eq!(devices.reread_batches, 1, "ten missing ids fit one URL");
+    assert_eq!(after.ap.writes(), 2, "one update and one archive call");
+}
