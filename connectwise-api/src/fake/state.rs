@@ -41,7 +41,7 @@ pub struct FakeReply {
 struct Core {
     settings: Settings,
     store: Mutex<Store>,
-    plan: FaultPlan,
+    plan: Mutex<FaultPlan>,
     sequence: AtomicU64,
     counters: Mutex<Counters>,
 }
@@ -76,7 +76,7 @@ impl FakeState {
             core: Arc::new(Core {
                 settings,
                 store: Mutex::new(store),
-                plan,
+                plan: Mutex::new(plan),
                 sequence: AtomicU64::new(0),
                 counters: Mutex::new(Counters::default()),
             }),
@@ -92,7 +92,7 @@ impl FakeState {
     pub fn respond(&self, req: &FakeRequest) -> FakeReply {
         let core = &self.core;
         let n = core.sequence.fetch_add(1, Ordering::SeqCst) + 1;
-        let decision = core.plan.decide(n, &req.method);
+        let decision = lock(&core.plan).decide(n, &req.method);
         let faulted = decision.is_some();
         let run = || handler::handle(&mut lock(&core.store), &core.settings, req);
 
@@ -241,8 +241,17 @@ impl FakeState {
         lock(&self.core.store).set_now(now);
     }
 
+    /// Replaces the fault plan from the next request on (request numbers keep counting).
+    ///
+    /// The server kind was chosen at start: a plan that cuts bodies or drops connections
+    /// needs a fake started with [`ServerKind::Socket`](super::ServerKind::Socket) (or
+    /// with such a plan from the start).
+    pub fn set_faults(&self, plan: FaultPlan) {
+        *lock(&self.core.plan) = plan;
+    }
+
     /// Whether the fault plan needs the socket server.
     pub(crate) fn needs_socket_server(&self) -> bool {
-        self.core.plan.needs_socket_server()
+        lock(&self.core.plan).needs_socket_server()
     }
 }

@@ -405,3 +405,17 @@ fn a_duplicate_company_identifier_is_refused() {
     );
     assert_eq!(resp.status, 200);
 }
+
+#[test]
+fn a_fault_plan_set_after_start_applies_from_the_next_request_and_can_be_lifted() {
+    let s = state(3);
+    let get = || call(&s, Method::GET, "/company/configurations", None).status;
+    assert_eq!(get(), 200);
+
+    s.set_faults(FaultPlan::new(1).share(1.0, Fault::ServiceUnavailable));
+    assert_eq!(get(), 503);
+    assert_eq!(get(), 503);
+
+    s.set_faults(FaultPlan::none());
+    assert_eq!(get(), 200);
+}
