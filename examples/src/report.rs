@@ -16,8 +16,9 @@ pub fn exit_status(report: &RunReport) -> ExitStatus {
         .unwrap_or(ExitStatus::GroupFailed)
 }
 
-/// A table of the groups with their counts, then each group's reason, errors and warnings.
-pub fn text(report: &RunReport) -> String {
+/// A table of the groups with their counts, then each group's reason, errors and warnings,
+/// and a closing line with the exit status (`status`, or the report's own when `None`).
+pub fn text(report: &RunReport, status: Option<ExitStatus>) -> String {
     let mut rows = vec![[
         "job",
         "group",
@@ -61,7 +62,7 @@ pub fn text(report: &RunReport) -> String {
         out.push_str(&issues("warning", &g.warnings));
     }
 
-    let status = exit_status(report);
+    let status = status.unwrap_or_else(|| exit_status(report));
     let partial = if report.is_partial() {
         " (partial: some groups finished, others did not)"
     } else {
@@ -230,4 +231,84 @@ pub fn history_record(report: &RunReport, job: &str, mode: &str) -> RunRecord {
 /// The exit status of one group.
 pub fn group_status(g: &GroupReport) -> ExitStatus {
     ExitStatus::from_code(g.exit_code().code().clamp(0, 5) as u8).unwrap_or(ExitStatus::GroupFailed)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use cw_ap_mapping::{Entity, GroupReport, GuardCheck, PlannedCreate};
+
+    use super::*;
+
+    fn plan_with(creates: usize) -> SyncPlan {
+        SyncPlan {
+            job: "devices".into(),
+            entity: Entity::Configurations,
+            group_id: 139300,
+            group_name: "Devices".into(),
+            creates: (0..creates)
+                .map(|n| PlannedCreate {
+                    record: (1000 + n).to_string(),
+                    fields: BTreeMap::from([("field_1".to_owned(), format!("WS-{n}").into())]),
+                })
+                .collect(),
+            updates: vec![],
+            archives: vec![],
+            unchanged: 4,
+            records: creates + 4,
+            filtered_out: vec![],
+            errors: vec![],
+            warnings: vec![],
+            conflicts: vec![],
+            unverified: vec![],
+            guard: GuardCheck {
+                enabled: true,
+                archives: 0,
+                carrying_id: 0,
+                max_share: 0.1,
+                overridden: false,
+                tripped: false,
+            },
+            stopped: None,
+            archive_disabled: None,
+            watermark: None,
+            failed: 0,
+        }
+    }
+
+    #[test]
+    fn plan_detail_shows_the_first_changes_and_counts_the_rest() {
+        let text = plan_detail(&plan_with(5), 2);
+
+        assert!(text
+            .starts_with("[devices] Devices (139300): 5 create, 0 update, 0 archive, 4 unchanged"));
+        assert!(
+            text.contains("  create  record 1000: field_1=\"WS-0\""),
+            "{text}"
+        );
+        assert!(text.contains("record 1001"), "{text}");
+        assert!(!text.contains("record 1002"), "{text}");
+        assert!(text.contains("… 3 more changes"), "{text}");
+    }
+
+    #[test]
+    fn the_closing_line_shows_the_status_given() {
+        let report = RunReport {
+            started_at: chrono::Utc::now(),
+            duration_ms: 1200,
+            dry_run: false,
+            groups: vec![GroupReport::new("devices", Entity::Configurations)],
+        };
+
+        let own = text(&report, None);
+        let given = text(&report, Some(ExitStatus::Locked));
+
+        assert!(own.contains("Synced in 1s 200ms; exit 0 (ok)"), "{own}");
+        assert!(
+            given.contains("exit 5 (another run holds the lock)"),
+            "{given}"
+        );
+        assert!(own.lines().nth(1).unwrap().starts_with("devices"), "{own}");
+    }
 }

@@ -169,6 +169,12 @@ pub async fn run_once(
     output: &Output,
 ) -> Result<Outcome, CliError> {
     let paths = loaded.paths();
+    if !mode.dry_run {
+        std::fs::create_dir_all(paths.dir()).map_err(|source| CliError::Io {
+            what: format!("creating the state directory {}", paths.dir().display()),
+            source,
+        })?;
+    }
     let mut locks = Vec::new();
     let mut locked = Vec::new();
     let mut runnable = Vec::new();

@@ -44,7 +44,7 @@ pub async fn plan(
                 output.line("");
             }
         }
-        output.print(&report::text(&outcome.report));
+        output.print(&report::text(&outcome.report, Some(outcome.status)));
     }
     Ok(outcome.status)
 }
@@ -77,7 +77,13 @@ async fn run_one(
         })?;
         output.line(&text);
     } else {
-        output.print(&report::text(&outcome.report));
+        if !outcome.locked.is_empty() {
+            output.line(&format!(
+                "Skipped, another run holds the lock: {}",
+                outcome.locked.join(", ")
+            ));
+        }
+        output.print(&report::text(&outcome.report, Some(outcome.status)));
     }
     Ok(outcome.status)
 }

@@ -58,7 +58,10 @@ pub async fn check_connectwise(client: &connectwise_api::Client) -> Result<CwRea
             .company_name
             .clone()
             .unwrap_or_else(|| client.company().to_owned()),
-        codebase: client.base_url().path().to_owned(),
+        codebase: info
+            .codebase
+            .clone()
+            .unwrap_or_else(|| client.base_url().path().to_owned()),
         server_version: info.api_version(),
         pinned_version: client.api_version(),
     })

@@ -57,7 +57,7 @@ pub async fn run_with(
             output.line(&serde_json::to_string(report).unwrap_or_default());
         } else {
             output.line(&format!("== {title}"));
-            output.print(&report::text(report));
+            output.print(&report::text(report, None));
             output.line("");
         }
     };

@@ -250,6 +250,13 @@ async fn a_job_whose_lock_is_held_is_skipped_with_exit_5() {
 
     assert_eq!(ran.status, ExitStatus::Locked);
     assert!(ran.err.contains("already running"), "{}", ran.err);
+    assert!(
+        ran.out
+            .contains("Skipped, another run holds the lock: devices"),
+        "{}",
+        ran.out
+    );
+    assert!(ran.out.contains("exit 5"), "{}", ran.out);
     assert!(world.all(DEVICES).is_empty());
     assert_eq!(world.live(COMPANIES).len(), live_companies(&world));
     drop(held);
