@@ -25,6 +25,8 @@ pub use types::{
 };
 
 /// What the planner keeps of one mapped record.
+// TODO: pack a record's strings into one buffer; at a million records the many small
+// allocations (keys, values, the target index) dominate the ~1.5 GB peak.
 #[derive(Debug)]
 struct Kept {
     id: String,
