@@ -193,9 +193,14 @@ fn show(value: &Value) -> String {
 pub fn history_record(report: &RunReport, job: &str, mode: &str) -> RunRecord {
     let groups: Vec<&GroupReport> = report.groups.iter().filter(|g| g.job == job).collect();
 
+    let took: u64 = groups
+        .iter()
+        .map(|g| g.timings.fetch_ms + g.timings.plan_ms + g.timings.apply_ms)
+        .sum();
+
     RunRecord {
         started_at: report.started_at,
-        duration_ms: report.duration_ms,
+        duration_ms: if took > 0 { took } else { report.duration_ms },
         job: job.to_owned(),
         mode: mode.to_owned(),
         exit_code: ExitStatus::worst(groups.iter().map(|g| group_status(g))).code(),

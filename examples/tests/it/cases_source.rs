@@ -348,3 +348,43 @@ async fn h33_a_soft_deleted_company_is_archived() {
     assert!(by_cw_id(&world, 139301, "260")[0].is_archived);
     assert!(!by_cw_id(&world, 139301, "250")[0].is_archived);
 }
+
+#[tokio::test]
+async fn h33_a_failed_re_read_archives_nothing_and_reports_the_records_unverified() {
+    // Requests 1 and 2 check the credentials, 3 is the one-page listing, 4 to 9 the re-read
+    // of the missing records and its retries.
+    let faults = FaultPlan::new(33).on_requests(4..=9, Fault::ServiceUnavailable);
+    let job = devices_job("filter = { status = [\"Active\"] }", &[("name", "field_1")]);
+    let world = World::build(empty_cw().faults(faults), ap(), &job).await;
+    put_device(
+        &world,
+        json!({"id": 1542, "name": "ACME-WS-017", "status": {"id": 2, "name": "Active"}}),
+    );
+    for id in 1542..=1545 {
+        put_object(
+            &world,
+            json!({"field_1": format!("WS-{id}"), "field_20": id.to_string()}),
+        );
+    }
+
+    let ran = world.run(&["run", "--json"]).await;
+
+    assert_eq!(
+        world.ap_requests(Endpoint::Archive),
+        0,
+        "{}{}",
+        ran.out,
+        ran.err
+    );
+    assert!(world.all(DEVICES).iter().all(|o| !o.is_archived));
+    let report: cw_ap_mapping::RunReport = serde_json::from_str(ran.out.trim()).unwrap();
+    let warnings = serde_json::to_string(&report.groups[0].warnings).unwrap();
+    for id in ["1543", "1544", "1545"] {
+        assert!(warnings.contains(id), "{id} not reported: {warnings}");
+    }
+    assert_eq!(
+        report.groups[0].counts.unverified, 3,
+        "{:?}",
+        report.groups[0].counts
+    );
+}

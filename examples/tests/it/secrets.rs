@@ -64,13 +64,25 @@ async fn h18_private_key_never_in_any_output_at_any_verbosity() {
         vec!["--trace", "run"],
     ];
 
+    let password = world.env()["AP_PASSWORD"].clone();
+    let mut logged = 0;
+
     for args in runs {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let (code, text) = run_binary(&world, args.clone(), PRIVATE_KEY).await;
 
         assert!(code == 0 || code == 1, "{args:?} exited {code}: {text}");
         assert_eq!(leaks(&text, PRIVATE_KEY), None, "{args:?} printed a secret");
+        assert!(
+            !text.contains(&password),
+            "{args:?} printed the Asset Panda password"
+        );
+        logged += text.matches("DEBUG").count() + text.matches("TRACE").count();
     }
+    assert!(
+        logged > 100,
+        "the verbose runs logged almost nothing ({logged} lines)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
