@@ -230,14 +230,16 @@ fn authenticate(settings: &Settings, req: &FakeRequest) -> Result<(), FakeRespon
 }
 
 fn get(store: &Store, entity: Entity, id: i64, query: &Query) -> FakeResponse {
-    let Some(record) = store.get(entity, id) else {
+    let Some(record) = store.raw(entity, id) else {
         return not_found(entity, id);
     };
-    let body = match query.non_empty("fields") {
-        Some(fields) => list::project(record, &list::parse_fields(fields)),
-        None => record.clone(),
-    };
-    FakeResponse::json(StatusCode::OK, &body)
+    match query.non_empty("fields") {
+        Some(fields) => {
+            let projected = list::project(&record.value(), &list::parse_fields(fields));
+            FakeResponse::json(StatusCode::OK, &projected)
+        }
+        None => FakeResponse::json_text(StatusCode::OK, record.text().to_vec()),
+    }
 }
 
 pub(crate) fn not_found(entity: Entity, id: impl std::fmt::Display) -> FakeResponse {

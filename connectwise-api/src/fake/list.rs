@@ -2,6 +2,7 @@
 //! the `fields` projection.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use http::StatusCode;
 use serde_json::{json, Map, Value};
@@ -11,7 +12,8 @@ use super::entity::Entity;
 use super::evaluate;
 use super::query::Query;
 use super::response::{self, FakeResponse};
-use super::store::Store;
+use super::scope::IdScope;
+use super::store::{Record, Store};
 
 /// The default page size when the request names none.
 const DEFAULT_PAGE_SIZE: u32 = 25;
@@ -40,6 +42,12 @@ impl Filter {
             child: parse("childConditions", false, false)?,
             custom: parse("customFieldConditions", false, true)?,
         })
+    }
+
+    /// Whether a stored record passes; parses it only when there is a filter.
+    pub(crate) fn accepts_record(&self, record: &Record) -> bool {
+        let unfiltered = self.conditions.is_none() && self.child.is_none() && self.custom.is_none();
+        unfiltered || self.accepts(&record.value())
     }
 
     pub(crate) fn accepts(&self, record: &Value) -> bool {
@@ -136,25 +144,21 @@ pub(crate) fn list(
         },
     };
     let fields = query.non_empty("fields").map(parse_fields);
-    let empty = std::collections::BTreeMap::new();
+    let empty = BTreeMap::new();
     let records = store.table(entity).map_or(&empty, |t| &t.records);
+    let scope = IdScope::of(filter.conditions.as_ref());
 
-    let (rows, link_header): (Vec<&Value>, Option<String>) = if forward_only {
+    let (rows, link_header) = if forward_only {
         let after = match read_number(query, "pageId", 0) {
             Ok(n) => i64::from(n),
             Err(r) => return r,
         };
-        let rows: Vec<&Value> = records
-            .range(after.saturating_add(1)..)
-            .map(|(_, v)| v)
-            .filter(|v| filter.accepts(v))
+        let rows: Vec<(i64, &Record)> = scope
+            .records(records, after.saturating_add(1))
+            .filter(|(_, r)| filter.accepts_record(r))
             .take(page_size)
             .collect();
-        let next = rows
-            .last()
-            .and_then(|r| r.get("id"))
-            .and_then(Value::as_i64);
-        let header = next.map(|id| {
+        let header = rows.last().map(|(id, _)| {
             let url = link_url(link, entity, query, &format!("pageId={id}"));
             format!("<{url}>; rel=\"next\"")
         });
@@ -168,29 +172,66 @@ pub(crate) fn list(
             Ok(n) => n as usize,
             Err(r) => return r,
         };
-        let mut matching: Vec<&Value> = records.values().filter(|v| filter.accepts(v)).collect();
+        let mut matching: Vec<(i64, &Record)> = scope
+            .records(records, i64::MIN)
+            .filter(|(_, r)| filter.accepts_record(r))
+            .collect();
         if !order.is_empty() {
-            matching.sort_by(|a, b| compare_rows(a, b, &order));
+            matching = sorted(matching, &order);
         }
         let last = matching.len().div_ceil(page_size).max(1);
         let start = (page - 1).saturating_mul(page_size).min(matching.len());
         let end = (start + page_size).min(matching.len());
         let header = page_links(link, entity, query, page, last);
-        (matching[start..end].to_vec(), header)
+        matching.truncate(end);
+        (matching.split_off(start), header)
     };
 
-    // NB: without a projection the stored records are written out without a copy.
-    let mut resp = match &fields {
-        Some(paths) => {
-            let projected: Vec<Value> = rows.into_iter().map(|r| project(r, paths)).collect();
-            FakeResponse::json(StatusCode::OK, &projected)
-        }
-        None => FakeResponse::json(StatusCode::OK, &rows),
-    };
+    let mut resp = FakeResponse::json_text(StatusCode::OK, page_body(&rows, fields.as_deref()));
     if let Some(h) = link_header {
         resp = resp.with_header("link", h);
     }
     resp
+}
+
+/// The JSON array of a page. Without a projection the stored text is copied as it is;
+/// with one, each record is parsed and projected.
+fn page_body(rows: &[(i64, &Record)], fields: Option<&[Vec<String>]>) -> Vec<u8> {
+    let size: usize = rows.iter().map(|(_, r)| r.text().len() + 1).sum();
+    let mut out = Vec::with_capacity(if fields.is_some() { size / 4 } else { size } + 2);
+    out.push(b'[');
+    for (index, (_, record)) in rows.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        match fields {
+            None => out.extend_from_slice(record.text()),
+            Some(paths) => {
+                let projected = project(&record.value(), paths);
+                // NB: writing a `Value` into a `Vec` cannot fail.
+                let _ = serde_json::to_writer(&mut out, &projected);
+            }
+        }
+    }
+    out.push(b']');
+    out
+}
+
+/// `rows` in the requested order, ties broken by id. Only the sort keys are kept parsed.
+fn sorted<'t>(rows: Vec<(i64, &'t Record)>, order: &[OrderKey]) -> Vec<(i64, &'t Record)> {
+    let mut keyed: Vec<(Vec<SortValue>, i64, &Record)> = rows
+        .into_iter()
+        .map(|(id, record)| {
+            let value = record.value();
+            let keys = order
+                .iter()
+                .map(|(path, _)| sort_value(at(&value, path)))
+                .collect();
+            (keys, id, record)
+        })
+        .collect();
+    keyed.sort_by(|a, b| compare_keys(&a.0, &b.0, order).then(a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, id, r)| (id, r)).collect()
 }
 
 /// `GET {collection}/count`.
@@ -199,8 +240,12 @@ pub(crate) fn count(store: &Store, entity: Entity, query: &Query) -> FakeRespons
         Ok(f) => f,
         Err(r) => return r,
     };
+    let scope = IdScope::of(filter.conditions.as_ref());
     let n = store.table(entity).map_or(0, |t| {
-        t.records.values().filter(|v| filter.accepts(v)).count()
+        scope
+            .records(&t.records, i64::MIN)
+            .filter(|(_, r)| filter.accepts_record(r))
+            .count()
     });
     FakeResponse::json(StatusCode::OK, &json!({ "count": n }))
 }
@@ -275,15 +320,14 @@ fn parse_order(entity: Entity, text: &str) -> Result<Vec<OrderKey>, ConditionErr
         .collect()
 }
 
-fn compare_rows(a: &Value, b: &Value, order: &[OrderKey]) -> Ordering {
-    for (path, descending) in order {
-        let ord = sort_value(at(a, path)).cmp_with(&sort_value(at(b, path)));
+fn compare_keys(a: &[SortValue], b: &[SortValue], order: &[OrderKey]) -> Ordering {
+    for ((x, y), (_, descending)) in a.iter().zip(b).zip(order) {
+        let ord = x.cmp_with(y);
         if ord != Ordering::Equal {
             return if *descending { ord.reverse() } else { ord };
         }
     }
-    let id = |v: &Value| v.get("id").and_then(Value::as_i64);
-    id(a).cmp(&id(b))
+    Ordering::Equal
 }
 
 fn at<'a>(record: &'a Value, path: &[String]) -> Option<&'a Value> {

@@ -1,7 +1,8 @@
 //! A fake, stateful ConnectWise Manage server for tests, demos and benchmarks.
 //!
 //! It holds companies, configurations, agreements, catalog items and tickets in memory as
-//! JSON shaped like the real API, and serves them on a loopback port:
+//! compact JSON text shaped like the real API (about 2 KB a device, parsed only when a
+//! filter, projection or ordering reads it), and serves them on a loopback port:
 //!
 //! - `GET /login/companyinfo/{company}` (no credentials; an unknown company gets `null`);
 //! - list with navigable paging (`page`, `pageSize`, the `Link` header) and forward-only
@@ -58,6 +59,7 @@ mod list;
 mod models;
 mod query;
 mod response;
+mod scope;
 mod server;
 mod state;
 mod store;

@@ -63,6 +63,18 @@ impl FakeResponse {
         }
     }
 
+    /// A JSON response whose body is already JSON text.
+    pub(crate) fn json_text(status: StatusCode, body: Vec<u8>) -> FakeResponse {
+        FakeResponse {
+            status,
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
+            body,
+        }
+    }
+
     /// A response with no body (`204` for a DELETE).
     pub(crate) fn empty(status: StatusCode) -> FakeResponse {
         FakeResponse {

@@ -13,7 +13,7 @@ use super::entity::Entity;
 use super::faults::{Fault, FaultPlan};
 use super::handler::{self, Route, Settings};
 use super::response::{FakeRequest, FakeResponse};
-use super::store::Store;
+use super::store::{Record, Store};
 
 /// How a response is to be written to the socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,7 +161,7 @@ impl FakeState {
         let store = lock(&self.core.store);
         store
             .table(entity)
-            .map(|t| t.records.values().cloned().collect())
+            .map(|t| t.records.values().map(Record::value).collect())
             .unwrap_or_default()
     }
 
@@ -174,18 +174,19 @@ impl FakeState {
             .unwrap_or_default()
     }
 
-    /// Runs `f` over the stored records of `entity` in id order, without copying them.
-    /// The fake answers no request until `f` returns.
+    /// Runs `f` over the records of `entity` in id order, parsing one at a time, so that
+    /// a large collection is never copied whole. The fake answers no request until `f`
+    /// returns.
     pub fn with_records<R>(
         &self,
         entity: Entity,
-        f: impl FnOnce(&mut dyn Iterator<Item = &Value>) -> R,
+        f: impl FnOnce(&mut dyn Iterator<Item = Value>) -> R,
     ) -> R {
         let store = lock(&self.core.store);
         let mut records = store
             .table(entity)
             .into_iter()
-            .flat_map(|t| t.records.values());
+            .flat_map(|t| t.records.values().map(Record::value));
         f(&mut records)
     }
 
@@ -201,7 +202,7 @@ impl FakeState {
 
     /// One record by id.
     pub fn get(&self, entity: Entity, id: i64) -> Option<Value> {
-        lock(&self.core.store).get(entity, id).cloned()
+        lock(&self.core.store).get(entity, id)
     }
 
     /// Adds a record as stored (no validation). A positive, free `id` is kept; otherwise
@@ -223,7 +224,7 @@ impl FakeState {
         edit: impl FnOnce(&mut Map<String, Value>),
     ) -> bool {
         let mut store = lock(&self.core.store);
-        let Some(Value::Object(mut record)) = store.get(entity, id).cloned() else {
+        let Some(Value::Object(mut record)) = store.get(entity, id) else {
             return false;
         };
         edit(&mut record);

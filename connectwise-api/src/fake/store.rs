@@ -1,4 +1,10 @@
-//! The fake's records: one ordered table of JSON objects per collection.
+//! The fake's records: one ordered table per collection, each record kept as its compact
+//! JSON text and decoded on demand.
+//!
+//! A generated device takes about 2 KB as text against some 20 KB as a parsed
+//! `serde_json::Value` (a map per object, a heap string per key and value), so 100,000
+//! devices fit in about 230 MB instead of 2 GB. An unfiltered, unprojected page is written
+//! out by copying the stored text; filters, projections and ordering decode what they read.
 
 use std::collections::BTreeMap;
 
@@ -10,12 +16,38 @@ use super::entity::Entity;
 /// The member name the fake writes into `_info/updatedBy` and `_info/enteredBy`.
 pub(crate) const API_MEMBER: &str = "api-fake";
 
-// TODO: records live as parsed JSON, about 20 KB per generated device (2 GB for 100,000);
-// keeping them as JSON text would cut that several times but parse on every filtered scan.
+/// One stored record: a JSON object as compact text.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Record(Box<[u8]>);
+
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Record({} bytes)", self.0.len())
+    }
+}
+
+impl Record {
+    fn encode(record: &Map<String, Value>) -> Record {
+        // NB: a map with string keys always serialises.
+        Record(serde_json::to_vec(record).unwrap_or_default().into_boxed_slice())
+    }
+
+    /// The record's JSON text, as served.
+    pub(crate) fn text(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The record, parsed.
+    pub(crate) fn value(&self) -> Value {
+        // NB: the text was written by `encode`, so it parses.
+        serde_json::from_slice(&self.0).unwrap_or_default()
+    }
+}
+
 /// Records of one collection, ordered by id.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Table {
-    pub(crate) records: BTreeMap<i64, Value>,
+    pub(crate) records: BTreeMap<i64, Record>,
     next_id: i64,
 }
 
@@ -49,7 +81,13 @@ impl Store {
         self.tables.entry(entity).or_default()
     }
 
-    pub(crate) fn get(&self, entity: Entity, id: i64) -> Option<&Value> {
+    /// One record, parsed.
+    pub(crate) fn get(&self, entity: Entity, id: i64) -> Option<Value> {
+        self.raw(entity, id).map(Record::value)
+    }
+
+    /// One record as stored.
+    pub(crate) fn raw(&self, entity: Entity, id: i64) -> Option<&Record> {
         self.tables.get(&entity)?.records.get(&id)
     }
 
@@ -88,7 +126,7 @@ impl Store {
                 info.entry(key).or_insert_with(|| API_MEMBER.into());
             }
         }
-        table.records.insert(id, Value::Object(record));
+        table.records.insert(id, Record::encode(&record));
         id
     }
 
@@ -102,7 +140,7 @@ impl Store {
     ) -> bool {
         let now = self.now();
         let table = self.table_mut(entity);
-        let Some(old) = table.records.get(&id) else {
+        let Some(old) = table.records.get(&id).map(Record::value) else {
             return false;
         };
         let mut info = match old.get("_info") {
@@ -113,12 +151,13 @@ impl Store {
         info.insert("updatedBy".into(), API_MEMBER.into());
         record.insert("id".into(), Value::from(id));
         record.insert("_info".into(), Value::Object(info));
-        table.records.insert(id, Value::Object(record));
+        table.records.insert(id, Record::encode(&record));
         true
     }
 
     pub(crate) fn remove(&mut self, entity: Entity, id: i64) -> Option<Value> {
-        self.tables.get_mut(&entity)?.records.remove(&id)
+        let record = self.tables.get_mut(&entity)?.records.remove(&id)?;
+        Some(record.value())
     }
 
     pub(crate) fn len(&self, entity: Entity) -> usize {

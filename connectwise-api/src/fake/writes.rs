@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::entity::{is_reference, Entity};
 use super::handler::not_found;
 use super::response::{self, FakeResponse};
-use super::store::{Store, API_MEMBER};
+use super::store::{Record, Store, API_MEMBER};
 
 /// `POST {collection}` → 201 with the stored record.
 pub(crate) fn create(store: &mut Store, entity: Entity, body: &[u8]) -> FakeResponse {
@@ -25,13 +25,13 @@ pub(crate) fn create(store: &mut Store, entity: Entity, body: &[u8]) -> FakeResp
     }
 
     let id = store.insert(entity, record);
-    let stored = store.get(entity, id).cloned().unwrap_or(Value::Null);
+    let stored = store.get(entity, id).unwrap_or(Value::Null);
     FakeResponse::json(StatusCode::CREATED, &stored)
 }
 
 /// `PUT {collection}/{id}`: replaces the whole record.
 pub(crate) fn put(store: &mut Store, entity: Entity, id: i64, body: &[u8]) -> FakeResponse {
-    let Some(old) = store.get(entity, id).cloned() else {
+    let Some(old) = store.get(entity, id) else {
         return not_found(entity, id);
     };
     let mut record = match object_body(entity, body) {
@@ -52,7 +52,7 @@ pub(crate) fn put(store: &mut Store, entity: Entity, id: i64, body: &[u8]) -> Fa
 
 /// `PATCH {collection}/{id}` with a list of `{op, path, value}` operations.
 pub(crate) fn patch(store: &mut Store, entity: Entity, id: i64, body: &[u8]) -> FakeResponse {
-    let Some(Value::Object(old)) = store.get(entity, id).cloned() else {
+    let Some(Value::Object(old)) = store.get(entity, id) else {
         return not_found(entity, id);
     };
     let ops = match serde_json::from_slice::<Value>(body) {
@@ -95,7 +95,7 @@ pub(crate) fn delete(store: &mut Store, entity: Entity, id: i64) -> FakeResponse
         };
     }
 
-    let Some(Value::Object(mut record)) = store.get(entity, id).cloned() else {
+    let Some(Value::Object(mut record)) = store.get(entity, id) else {
         return not_found(entity, id);
     };
     let now = store.now();
@@ -107,7 +107,7 @@ pub(crate) fn delete(store: &mut Store, entity: Entity, id: i64) -> FakeResponse
 }
 
 fn stored(store: &Store, entity: Entity, id: i64) -> FakeResponse {
-    let record = store.get(entity, id).cloned().unwrap_or(Value::Null);
+    let record = store.get(entity, id).unwrap_or(Value::Null);
     FakeResponse::json(StatusCode::OK, &record)
 }
 
@@ -259,7 +259,8 @@ fn identifier_taken(store: &Store, ident: &str, own_id: Option<i64>) -> bool {
     store.table(Entity::Companies).is_some_and(|t| {
         t.records.iter().any(|(id, c)| {
             Some(*id) != own_id
-                && c.get("identifier")
+                && c.value()
+                    .get("identifier")
                     .and_then(Value::as_str)
                     .is_some_and(|i| i.eq_ignore_ascii_case(ident))
         })
@@ -273,14 +274,14 @@ fn resolve_company(store: &Store, reference: &Value) -> Option<Value> {
         None => {
             let ident = reference.get("identifier")?.as_str()?;
             let table = store.table(Entity::Companies)?;
-            table.records.values().find(|c| {
+            table.records.values().map(Record::value).find(|c| {
                 c.get("identifier")
                     .and_then(Value::as_str)
                     .is_some_and(|i| i.eq_ignore_ascii_case(ident))
             })?
         }
     };
-    Some(company_reference(company))
+    Some(company_reference(&company))
 }
 
 /// A company reference built from a company record.
