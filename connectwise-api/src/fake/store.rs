@@ -29,7 +29,11 @@ impl std::fmt::Debug for Record {
 impl Record {
     fn encode(record: &Map<String, Value>) -> Record {
         // NB: a map with string keys always serialises.
-        Record(serde_json::to_vec(record).unwrap_or_default().into_boxed_slice())
+        Record(
+            serde_json::to_vec(record)
+                .unwrap_or_default()
+                .into_boxed_slice(),
+        )
     }
 
     /// The record's JSON text, as served.
