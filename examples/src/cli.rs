@@ -94,7 +94,7 @@ pub struct InitArgs {
     pub force: bool,
 
     /// Read this Asset Panda group (id or name) live and propose a device mapping for it
-    /// (reached through the [assetpanda] section of --config when that file exists).
+    /// (reached through the `[assetpanda]` section of --config when that file exists).
     #[arg(long, value_name = "GROUP")]
     pub devices_group: Option<String>,
 

@@ -8,7 +8,7 @@ use crate::exit::ExitStatus;
 use crate::history::{GroupSummary, RunRecord};
 
 /// How many issues of each kind the text report lists per group before summarising.
-const ISSUES_SHOWN: usize = 10;
+pub const ISSUES_SHOWN: usize = 10;
 
 /// The exit status of a run report.
 pub fn exit_status(report: &RunReport) -> ExitStatus {
@@ -19,6 +19,11 @@ pub fn exit_status(report: &RunReport) -> ExitStatus {
 /// A table of the groups with their counts, then each group's reason, errors and warnings,
 /// and a closing line with the exit status (`status`, or the report's own when `None`).
 pub fn text(report: &RunReport, status: Option<ExitStatus>) -> String {
+    text_showing(report, status, ISSUES_SHOWN)
+}
+
+/// [`text`], listing at most `shown` errors and `shown` warnings per group.
+pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize) -> String {
     let mut rows = vec![[
         "job",
         "group",
@@ -58,8 +63,8 @@ pub fn text(report: &RunReport, status: Option<ExitStatus>) -> String {
         if let Some(reason) = &g.reason {
             out.push_str(&format!("\n[{}] {}: {reason}\n", g.job, g.status));
         }
-        out.push_str(&issues("error", &g.errors));
-        out.push_str(&issues("warning", &g.warnings));
+        out.push_str(&issues("error", &g.errors, shown));
+        out.push_str(&issues("warning", &g.warnings, shown));
     }
 
     let status = status.unwrap_or_else(|| exit_status(report));
@@ -85,15 +90,15 @@ fn group_label(g: &GroupReport) -> String {
     }
 }
 
-fn issues<T: std::fmt::Display>(kind: &str, list: &[T]) -> String {
+fn issues<T: std::fmt::Display>(kind: &str, list: &[T], shown: usize) -> String {
     let mut out = String::new();
-    for issue in list.iter().take(ISSUES_SHOWN) {
+    for issue in list.iter().take(shown) {
         out.push_str(&format!("  {kind}: {issue}\n"));
     }
-    if list.len() > ISSUES_SHOWN {
+    if list.len() > shown {
         out.push_str(&format!(
             "  … and {} more {kind}s (use --json for all)\n",
-            list.len() - ISSUES_SHOWN
+            list.len() - shown
         ));
     }
     out

@@ -22,6 +22,9 @@ use crate::progress::Progress;
 use crate::report;
 use crate::sync;
 
+/// Issues of each kind the demo lists per group: enough to show what they look like.
+const DEMO_ISSUES_SHOWN: usize = 3;
+
 /// The three reports of a demo and the changes made between the first two.
 #[derive(Debug)]
 pub struct DemoOutcome {
@@ -57,7 +60,7 @@ pub async fn run_with(
             output.line(&serde_json::to_string(report).unwrap_or_default());
         } else {
             output.line(&format!("== {title}"));
-            output.print(&report::text(report, None));
+            output.print(&report::text_showing(report, None, DEMO_ISSUES_SHOWN));
             output.line("");
         }
     };
