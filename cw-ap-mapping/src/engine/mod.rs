@@ -231,11 +231,27 @@ impl<S: Source, K: Sink> Engine<S, K> {
                     job: None,
                 },
                 Ok((group, date_format)) => {
-                    let first = validate_job(job, index, &group, date_format.clone(), None);
-                    match &first.job {
-                        Some(compiled) => {
-                            let sample = self.sample(compiled).await;
+                    let mut first = validate_job(job, index, &group, date_format.clone(), None);
+                    let sample = match &first.job {
+                        Some(compiled) => Some(self.sample(compiled).await),
+                        None => None,
+                    };
+                    match sample {
+                        Some(Ok(sample)) => {
                             validate_job(job, index, &group, date_format, sample.as_ref())
+                        }
+                        // NB: a check that could not happen is an error, not a silent pass.
+                        Some(Err(e)) => {
+                            first.problems.push(crate::validate::Problem {
+                                severity: Severity::Error,
+                                location: format!("jobs[{index}]"),
+                                message: format!(
+                                    "the sample record could not be read from ConnectWise, so \
+                                     the mapping was not checked against one: {e}"
+                                ),
+                                suggestion: None,
+                            });
+                            first
                         }
                         None => first,
                     }
@@ -246,7 +262,9 @@ impl<S: Source, K: Sink> Engine<S, K> {
         out
     }
 
-    async fn sample(&self, job: &CompiledJob) -> Option<serde_json::Value> {
+    /// The first record of the job's listing; `None` when the collection is empty. An
+    /// unreadable item is skipped; a listing that fails is an error.
+    async fn sample(&self, job: &CompiledJob) -> Result<Option<serde_json::Value>, SourceError> {
         let request = FetchRequest {
             job: job.name.clone(),
             entity: job.entity,
@@ -256,11 +274,13 @@ impl<S: Source, K: Sink> Engine<S, K> {
         };
         let mut stream = self.source.fetch(&request);
         while let Some(item) = stream.next().await {
-            if let Ok(record) = item {
-                return Some(record);
+            match item {
+                Ok(record) => return Ok(Some(record)),
+                Err(e) if e.kind == SourceErrorKind::Item => continue,
+                Err(e) => return Err(e),
             }
         }
-        None
+        Ok(None)
     }
 
     async fn prepare(
@@ -337,6 +357,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
         report.timings.fetch_ms = start.elapsed().as_millis() as u64;
 
         let planned = Instant::now();
+        report.counts.deleted = planner.deleted();
         let plan = planner.finish();
         report.timings.plan_ms = planned.elapsed().as_millis() as u64;
         self.emit(Progress::Planned {

@@ -61,6 +61,11 @@ pub struct Counts {
     pub unarchived: usize,
     /// Records outside the filter.
     pub filtered_out: usize,
+    /// Records read that ConnectWise marks deleted (`deletedFlag`): nothing is created
+    /// for them, and an object they have follows `on_deleted` (counted in `archived` or
+    /// `updated`).
+    #[serde(default)]
+    pub deleted: usize,
     /// Records that could not be written.
     pub failed: usize,
     /// Keys shared by two records or two objects (nothing written for them).

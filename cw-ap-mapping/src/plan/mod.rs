@@ -99,6 +99,8 @@ pub struct Planner<'j> {
     warnings: Vec<Issue>,
     failed: usize,
     read: usize,
+    /// Records read that the source marks deleted.
+    deleted: usize,
     watermark: Option<DateTime<Utc>>,
     archive_disabled: Option<String>,
     guard_override: bool,
@@ -120,6 +122,7 @@ impl<'j> Planner<'j> {
             warnings: Vec::new(),
             failed: 0,
             read: 0,
+            deleted: 0,
             watermark: None,
             archive_disabled: None,
             guard_override: false,
@@ -198,6 +201,7 @@ impl<'j> Planner<'j> {
         if let Some(id) = &id {
             let norm = self.norm_id(id);
             if self.job.is_deleted(record) {
+                self.deleted += 1;
                 self.fates.insert(norm, Fate::Deleted);
                 return;
             }
@@ -290,6 +294,7 @@ impl<'j> Planner<'j> {
             return;
         }
         if self.job.is_deleted(record) {
+            self.deleted += 1;
             self.fates.insert(norm, Fate::Deleted);
         } else {
             self.present.insert(norm.clone());
@@ -311,6 +316,13 @@ impl<'j> Planner<'j> {
                 self.fates.insert(norm, Fate::Deleted);
             }
         }
+    }
+
+    /// How many of the records read so far the source marks deleted (soft-deleted, such
+    /// as a company's `deletedFlag`). They are read but neither created nor updated; an
+    /// object they have follows the job's `on_deleted` policy.
+    pub fn deleted(&self) -> usize {
+        self.deleted
     }
 
     /// Builds the plan.

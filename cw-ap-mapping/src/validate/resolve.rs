@@ -197,6 +197,14 @@ pub(super) fn resolve_source(
     }
 
     let entry = catalog::by_path(entity, path.as_str());
+    if entry.is_none() && path.custom_field().is_none() {
+        if let Some(unknown) = check_reference_field(entity, &path, sample)? {
+            note = Some(match note {
+                Some(earlier) => format!("{earlier}; {unknown}"),
+                None => unknown,
+            });
+        }
+    }
     let kind = entry.map_or_else(
         || {
             if path.custom_field().is_some() {
@@ -217,4 +225,53 @@ pub(super) fn resolve_source(
         },
         note,
     ))
+}
+
+/// Fields every ConnectWise reference object may carry (`company/id`, `type/name`, …).
+const REFERENCE_FIELDS: &[&str] = &["id", "identifier", "name", "_info"];
+
+/// Checks the field named under a reference (`company/identifer`): a name the catalog, the
+/// common reference fields or the sample record know is accepted; a near miss of one is an
+/// error naming it; anything else is accepted with a note, since ConnectWise may return it.
+fn check_reference_field(
+    entity: Entity,
+    path: &FieldPath,
+    sample: Option<&Value>,
+) -> Result<Option<String>, (String, Option<String>)> {
+    let segments = path.segments();
+    let [root, field, ..] = segments else {
+        return Ok(None);
+    };
+    if root.selector.is_some() {
+        return Ok(None);
+    }
+    let root = root.name.as_str();
+    let field = field.name.as_str();
+
+    let prefix = format!("{root}/");
+    let mut known: Vec<&str> = REFERENCE_FIELDS.to_vec();
+    known.extend(
+        catalog::catalog(entity)
+            .iter()
+            .filter_map(|f| f.path.strip_prefix(prefix.as_str()))
+            .map(|rest| rest.split(['/', '[']).next().unwrap_or(rest)),
+    );
+    if let Some(Value::Object(members)) = sample.and_then(|s| s.get(root)) {
+        known.extend(members.keys().map(String::as_str));
+    }
+    if known.contains(&field) {
+        return Ok(None);
+    }
+
+    if let Some(near) = nearest(field, known.iter().copied()) {
+        return Err((
+            format!("`{root}` has no field `{field}`"),
+            Some(format!("{root}/{near}")),
+        ));
+    }
+    Ok(Some(format!(
+        "`{}` is not a field this tool knows under `{root}`; it is read as written and stays \
+         empty if ConnectWise does not return it",
+        path.as_str()
+    )))
 }

@@ -5,6 +5,7 @@ mod catalog;
 mod config;
 mod engine;
 mod filters;
+mod first_use;
 mod paths;
 mod planner;
 mod properties;

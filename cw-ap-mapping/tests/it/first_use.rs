@@ -1,0 +1,150 @@
+//! What a first user trips over: counts that add up, typos in nested source paths, and a
+//! validation that cannot read its sample record.
+
+use std::sync::Arc;
+
+use cw_ap_mapping::{validate_job, DateFormat, Engine, Severity};
+use serde_json::json;
+
+use crate::engine::{config, options, DEVICES};
+use crate::support::{companies, devices, job, MemorySink, MemorySource};
+
+const COMPANIES: &str = r#"
+[[jobs]]
+name = "companies"
+entity = "companies"
+target_group = 139301
+match_keys = [{ target = "field_20" }]
+fields = [{ source = "name", target = "field_1" }]
+"#;
+
+#[tokio::test]
+async fn soft_deleted_records_without_an_object_are_counted() {
+    let sink = Arc::new(MemorySink::new(vec![companies()], vec![]));
+    let source = MemorySource::new(vec![
+        json!({"id": 250, "name": "Kept Co", "deletedFlag": false}),
+        json!({"id": 251, "name": "Gone Co", "deletedFlag": true}),
+        json!({"id": 252, "name": "Other Co"}),
+    ]);
+    let report = Engine::new(source, sink.clone())
+        .with_options(options())
+        .run(&config(COMPANIES))
+        .await;
+    let c = report.group("companies").unwrap().counts;
+
+    assert_eq!((c.fetched, c.created, c.deleted), (3, 2, 1));
+    assert_eq!(
+        c.fetched,
+        c.created + c.updated + c.unchanged + c.filtered_out + c.failed + c.deleted,
+        "every record read is accounted for: {c:?}"
+    );
+    assert_eq!(sink.count_cw_id(139301, "251"), 0);
+}
+
+#[test]
+fn a_typo_below_a_reference_is_refused_with_the_nearest_name() {
+    let devices_job = job(r#"
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{ target = "field_20" }]
+fields = [{ source = "name", target = "field_1" }, { source = "company/identifer", target = "field_51" }]
+"#);
+    let validation = validate_job(&devices_job, 0, &devices(), DateFormat::default(), None);
+    let errors: Vec<String> = validation.errors().map(|p| p.to_string()).collect();
+
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("fields[1]"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("did you mean `company/identifier`?"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn known_and_generic_reference_fields_stay_accepted() {
+    for source in [
+        "company/identifier",
+        "company/id",
+        "type/id",
+        "site/name",
+        "company/_info/company_href",
+    ] {
+        let text = format!(
+            r#"
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{{ target = "field_20" }}]
+fields = [{{ source = "name", target = "field_1" }}, {{ source = "{source}", target = "field_52" }}]
+"#
+        );
+        let validation = validate_job(&job(&text), 0, &devices(), DateFormat::default(), None);
+        let errors: Vec<String> = validation.errors().map(|p| p.to_string()).collect();
+        assert!(errors.is_empty(), "{source}: {errors:?}");
+    }
+}
+
+#[test]
+fn an_unknown_field_below_a_reference_is_taken_from_the_sample_or_warned_about() {
+    let text = r#"
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{ target = "field_20" }]
+fields = [{ source = "name", target = "field_1" }, { source = "site/region", target = "field_52" }]
+"#;
+    let sample = json!({"id": 1, "site": {"id": 4, "name": "Main", "region": "North"}});
+    let with_sample = validate_job(
+        &job(text),
+        0,
+        &devices(),
+        DateFormat::default(),
+        Some(&sample),
+    );
+    assert_eq!(with_sample.problems.len(), 0, "{:?}", with_sample.problems);
+
+    let without = validate_job(&job(text), 0, &devices(), DateFormat::default(), None);
+    let warnings: Vec<String> = without.warnings().map(|p| p.to_string()).collect();
+    assert_eq!(without.errors().count(), 0);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("site/region"), "{}", warnings[0]);
+}
+
+#[tokio::test]
+async fn validate_reports_a_sample_that_could_not_be_read() {
+    let sink = Arc::new(MemorySink::new(vec![devices()], vec![]));
+    let source = MemorySource {
+        forbidden: true,
+        ..MemorySource::new(vec![])
+    };
+    let results = Engine::new(source, sink.clone())
+        .validate(&config(DEVICES))
+        .await;
+    let problems = &results[0].1.problems;
+    let errors: Vec<String> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.to_string())
+        .collect();
+
+    assert_eq!(errors.len(), 1, "{problems:?}");
+    assert!(errors[0].contains("sample record"), "{}", errors[0]);
+    assert!(errors[0].contains("403"), "{}", errors[0]);
+    assert_eq!(sink.writes(), 0);
+}
+
+#[tokio::test]
+async fn validate_of_an_empty_collection_is_not_an_error() {
+    let sink = Arc::new(MemorySink::new(vec![devices()], vec![]));
+    let results = Engine::new(MemorySource::new(vec![]), sink)
+        .validate(&config(DEVICES))
+        .await;
+    assert_eq!(
+        results[0].1.errors().count(),
+        0,
+        "{:?}",
+        results[0].1.problems
+    );
+}
