@@ -339,7 +339,10 @@ impl crate::client::Client {
         request.body = body;
         request.authenticated = false;
 
-        let response = self.send_with_retries(&request, None).await?;
+        let response = self
+            .send_with_retries(&request, None)
+            .await
+            .map_err(Error::mark_login)?;
         crate::response::decode(&request.method, &request.path, &response.body)
     }
 }

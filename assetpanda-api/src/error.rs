@@ -165,6 +165,36 @@ impl Error {
         self.api().map(|a| a.status)
     }
 
+    /// True when the server refused the credentials: a login that could not be turned into
+    /// a token ([`Error::Auth`]), a 401 or 403, or a login call answered with a 400 or 422
+    /// (the v3 login answers a wrong email or password with a 422). A program can exit with
+    /// its "fix the credentials" status on this rather than treat it as an outage.
+    pub fn is_credentials_refused(&self) -> bool {
+        if matches!(self, Self::Auth { .. }) {
+            return true;
+        }
+        self.api().is_some_and(|api| match api.status.as_u16() {
+            401 | 403 => true,
+            400 | 422 => api.login,
+            _ => false,
+        })
+    }
+
+    /// Marks the API error inside as the answer to a login call.
+    pub(crate) fn mark_login(self) -> Self {
+        match self {
+            Self::Api(mut details) => {
+                details.login = true;
+                Self::Api(details)
+            }
+            Self::RetriesExhausted { attempts, last } => Self::RetriesExhausted {
+                attempts,
+                last: Box::new(last.mark_login()),
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn api_error(details: ApiError) -> Self {
         Self::Api(Box::new(details))
     }
@@ -229,6 +259,8 @@ pub struct ApiError {
     pub body_snippet: Option<String>,
     /// Extra explanation added by the client, such as a hint about the cause.
     pub note: Option<String>,
+    /// Whether this answered a login call (v3 or v2), not a call made with a token.
+    pub login: bool,
 }
 
 impl ApiError {

@@ -115,6 +115,7 @@ pub(crate) fn api_error(method: &Method, path: &str, r: &RawResponse) -> ApiErro
         body,
         body_snippet,
         note: None,
+        login: false,
     }
 }
 

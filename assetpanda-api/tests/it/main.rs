@@ -17,6 +17,7 @@ mod field_cases;
 mod field_cases_retry;
 mod objects;
 mod paging;
+mod refusals;
 mod retry_table;
 mod secrets;
 mod throttle;
