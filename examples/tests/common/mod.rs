@@ -347,6 +347,31 @@ impl World {
         (report, status)
     }
 
+    /// A configuration file's text for the `cw-ap-sync` binary: both fakes and [`JOBS`].
+    pub fn config_toml(&self) -> String {
+        format!(
+            "[connectwise]\nsite = \"{}\"\npage_size = 9\nrequests_per_minute = 0\n\
+             timeout_secs = 5\nbackoff_base_ms = 1\nbackoff_cap_ms = 20\n\
+             allow_insecure_http = true\n\n[assetpanda]\nbase_url = \"{}\"\n\
+             max_calls = 0\npage_size = 10\ntimeout_secs = 5\nbackoff_base_ms = 1\n\
+             backoff_cap_ms = 20\nallow_insecure_http = true\n{JOBS}",
+            self.cw.uri(),
+            self.ap.uri()
+        )
+    }
+
+    /// The credentials both fakes accept, as the binary reads them from the environment.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("CW_COMPANY", self.cw.company_id().to_owned()),
+            ("CW_PUBLIC_KEY", self.cw.public_key().to_owned()),
+            ("CW_PRIVATE_KEY", self.cw.private_key().to_owned()),
+            ("CW_CLIENT_ID", self.cw.client_id().to_owned()),
+            ("AP_EMAIL", self.ap.core().email()),
+            ("AP_PASSWORD", self.ap.core().password()),
+        ]
+    }
+
     /// Turns seeded faults on at both fakes, each kind at about `rate` of the requests.
     pub fn faults_on(&self, seed: u64, rate: f64) {
         let each = rate / 8.0;
