@@ -102,3 +102,21 @@ async fn full_second_and_changed_syncs_make_the_fewest_requests() {
     assert_eq!(devices.reread_batches, 1, "ten missing ids fit one URL");
     assert_eq!(after.ap.writes(), 2, "one update and one archive call");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_records_are_reread_in_url_sized_batches() {
+    let world = World::start(3_000, 11).await.expect("the fakes start");
+    world.sync().await.expect("the full sync runs");
+
+    // NB: 5 % stays under the archive guard's 10 %.
+    let (_, deleted) = world.change_devices(11, 0.0, 0.05);
+    assert_eq!(deleted.len(), 150);
+    let after = world.sync().await.expect("the sync after deletions runs");
+    assert_at_bound(&world, &after, "sync after deletions");
+    let devices = job(&after, "devices");
+    assert_eq!(devices.archives, 150, "each deleted device is archived");
+    assert_eq!(
+        devices.reread_batches, 1,
+        "150 ids fit one URL, so one re-read is the bound"
+    );
+}

@@ -49,7 +49,8 @@ pub struct EngineOptions {
     pub allow_mass_archive: bool,
     /// Objects per create, update, archive or unarchive call (1 to 200; default 200).
     pub batch_size: usize,
-    /// Ids per re-read call (default 100).
+    /// Ids per re-read call (default 10,000). The source packs each call's ids into as
+    /// few URL-sized requests as fit, so a smaller batch only adds requests.
     pub reread_batch: usize,
     /// How many times a batch whose outcome is unknown is sent again after its match keys
     /// were re-read (default 2).
@@ -69,7 +70,7 @@ impl Default for EngineOptions {
             dry_run: false,
             allow_mass_archive: false,
             batch_size: MAX_BATCH,
-            reread_batch: 100,
+            reread_batch: 10_000,
             write_retries: 2,
             since: BTreeMap::new(),
             stop_date: None,

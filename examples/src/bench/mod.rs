@@ -76,8 +76,9 @@ async fn run(args: &Args) -> Result<(), BenchError> {
     );
     let world = World::start(args.records, args.seed).await?;
     println!(
-        "fakes seeded; resident memory {}",
-        memory::mib(memory::current())
+        "fakes seeded; resident memory {} (peak while seeding {})",
+        memory::mib(memory::current()),
+        memory::mib(memory::peak())
     );
 
     if matches!(args.mode, Mode::Sync | Mode::Both) {
