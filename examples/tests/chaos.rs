@@ -168,3 +168,132 @@ async fn an_empty_answer_to_a_create_is_not_counted_as_written() {
         ));
     }
 }
+
+/// What a source that lost its records answers to every listing of configurations.
+#[derive(Clone, Copy, Debug)]
+enum Starved {
+    /// `[]`: a narrowed security role sees no record (re-reads find none either).
+    EmptyList,
+    /// `null`, `{}` or an empty body: not a list at all.
+    NotAList(&'static str),
+}
+
+/// A ConnectWise in front of the fake that answers every configurations listing as
+/// `starved` and passes everything else to the fake's state.
+struct StarvedSource {
+    state: connectwise_api::fake::FakeState,
+    starved: Starved,
+}
+
+impl wiremock::Respond for StarvedSource {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let path = request.url.path();
+        if request.method == reqwest::Method::GET && path.ends_with("/company/configurations") {
+            let body = match self.starved {
+                Starved::EmptyList => "[]",
+                Starved::NotAList(body) => body,
+            };
+            return wiremock::ResponseTemplate::new(200)
+                .set_body_raw(body.as_bytes().to_vec(), "application/json; charset=utf-8");
+        }
+        let mut fake = connectwise_api::fake::FakeRequest::new(request.method.clone(), path);
+        fake.query = request.url.query().map(str::to_owned);
+        fake.headers = request.headers.clone();
+        fake.body = request.body.clone().into();
+        let reply = self.state.respond(&fake).response;
+        let mut template = wiremock::ResponseTemplate::new(reply.status.as_u16());
+        for (name, value) in &reply.headers {
+            if !name.eq_ignore_ascii_case("content-type") {
+                template = template.insert_header(name.as_str(), value.as_str());
+            }
+        }
+        let content_type = reply
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            .map_or("application/json", |(_, v)| v.as_str())
+            .to_owned();
+        template.set_body_raw(reply.body, &content_type)
+    }
+}
+
+/// A full sync, then the source starves: no archive, no write, and the run says so.
+async fn starve(starved: Starved) -> (ExitStatus, String, World) {
+    let world = World::start(3).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = dir.path().join("sync.toml");
+    std::fs::write(&config, world.config_toml()).expect("the configuration is written");
+    let (status, text) = world.run_tool(&config, &["run"]).await;
+    assert_eq!(status, ExitStatus::Success, "{text}");
+    let before = world.ap.core().objects(common::DEVICES);
+
+    let front = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(StarvedSource {
+            state: world.cw.state().clone(),
+            starved,
+        })
+        .mount(&front)
+        .await;
+    let text = world.config_toml().replace(world.cw.uri(), &front.uri());
+    std::fs::write(&config, text).expect("the configuration is written");
+    let writes = world.ap_writes();
+
+    let (status, text) = world.run_tool(&config, &["run", "--job", "devices"]).await;
+
+    assert_eq!(
+        world.ap_writes(),
+        writes,
+        "{starved:?}: the devices group was written\n{text}"
+    );
+    assert_eq!(
+        world.ap.core().objects(common::DEVICES),
+        before,
+        "{starved:?}"
+    );
+    (status, text, world)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h32_a_source_that_suddenly_lists_nothing_trips_the_guard_and_writes_nothing() {
+    let (status, text, _) = starve(Starved::EmptyList).await;
+
+    assert_eq!(status, ExitStatus::GuardStopped, "{text}");
+    assert!(text.contains("stopped"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h13_a_listing_that_is_not_a_list_fails_the_group_and_archives_nothing() {
+    for body in ["null", "{}", "", "{\"items\":[]}", "[{\"id\":5001"] {
+        let (status, text, _) = starve(Starved::NotAList(body)).await;
+
+        assert!(
+            status == ExitStatus::GroupFailed || status == ExitStatus::GuardStopped,
+            "{body:?}: {status}\n{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h32_a_filter_that_suddenly_matches_nothing_trips_the_guard() {
+    let world = World::start(4).await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = dir.path().join("sync.toml");
+    std::fs::write(&config, world.config_toml()).expect("the configuration is written");
+    assert_eq!(
+        world.run_tool(&config, &["run"]).await.0,
+        ExitStatus::Success
+    );
+    let before = world.ap.core().objects(common::DEVICES);
+    let writes = world.ap_writes();
+    let typo = world
+        .config_toml()
+        .replace("status = [\"Active\"]", "status = [\"Actve\"]");
+    std::fs::write(&config, typo).expect("the configuration is written");
+
+    let (status, text) = world.run_tool(&config, &["run", "--job", "devices"]).await;
+
+    assert_eq!(status, ExitStatus::GuardStopped, "{text}");
+    assert_eq!(world.ap_writes(), writes);
+    assert_eq!(world.ap.core().objects(common::DEVICES), before);
+}

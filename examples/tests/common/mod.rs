@@ -372,6 +372,23 @@ impl World {
         ]
     }
 
+    /// Runs `cw-ap-sync -c <config> <args…>` in-process with the fakes' credentials;
+    /// returns the exit status and everything printed.
+    pub async fn run_tool(&self, config: &std::path::Path, args: &[&str]) -> (ExitStatus, String) {
+        let (output, out, err) = cw_ap_examples::output::Output::capture();
+        let mut argv = vec!["cw-ap-sync".to_owned(), "-c".to_owned()];
+        argv.push(config.display().to_string());
+        argv.extend(args.iter().map(|a| a.to_string()));
+        let env = self
+            .env()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+
+        let status = cw_ap_examples::app::run_args(argv, &env, &output).await;
+        (status, format!("{}{}", out.text(), err.text()))
+    }
+
     /// Turns seeded faults on at both fakes, each kind at about `rate` of the requests.
     pub fn faults_on(&self, seed: u64, rate: f64) {
         let each = rate / 8.0;
