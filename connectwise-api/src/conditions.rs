@@ -186,6 +186,17 @@ impl Operator {
     }
 }
 
+/// Writes one public constructor per comparison operator, each delegating to
+/// `Condition::compare`.
+macro_rules! comparisons {
+    ($($(#[$doc:meta])* $name:ident($arg:ident) => $op:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(field: impl Into<String>, $arg: impl Into<Literal>) -> Self {
+            Self::compare(field, Operator::$op, $arg)
+        }
+    )*};
+}
+
 /// A condition: a comparison, an `in` list, raw text, or an `and`/`or` of conditions.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
@@ -224,54 +235,27 @@ impl Condition {
         }
     }
 
-    /// `field=value`
-    pub fn eq(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Eq, value)
-    }
-
-    /// `field!=value`
-    pub fn ne(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Ne, value)
-    }
-
-    /// `field<value`
-    pub fn lt(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Lt, value)
-    }
-
-    /// `field<=value`
-    pub fn le(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Le, value)
-    }
-
-    /// `field>value`
-    pub fn gt(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Gt, value)
-    }
-
-    /// `field>=value`
-    pub fn ge(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Ge, value)
-    }
-
-    /// `field contains "value"`
-    pub fn contains(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Contains, value)
-    }
-
-    /// `field not contains "value"`
-    pub fn not_contains(field: impl Into<String>, value: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::NotContains, value)
-    }
-
-    /// `field like "pattern"` (`%` and `*` are wildcards; see [`like_escape`]).
-    pub fn like(field: impl Into<String>, pattern: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::Like, pattern)
-    }
-
-    /// `field not like "pattern"`
-    pub fn not_like(field: impl Into<String>, pattern: impl Into<Literal>) -> Self {
-        Self::compare(field, Operator::NotLike, pattern)
+    comparisons! {
+        /// `field=value`
+        eq(value) => Eq;
+        /// `field!=value`
+        ne(value) => Ne;
+        /// `field<value`
+        lt(value) => Lt;
+        /// `field<=value`
+        le(value) => Le;
+        /// `field>value`
+        gt(value) => Gt;
+        /// `field>=value`
+        ge(value) => Ge;
+        /// `field contains "value"`
+        contains(value) => Contains;
+        /// `field not contains "value"`
+        not_contains(value) => NotContains;
+        /// `field like "pattern"` (`%` and `*` are wildcards; see [`like_escape`]).
+        like(pattern) => Like;
+        /// `field not like "pattern"`
+        not_like(pattern) => NotLike;
     }
 
     /// `field=null`
@@ -284,17 +268,24 @@ impl Condition {
         Self::compare(field, Operator::Ne, Literal::null())
     }
 
+    fn membership<L: Into<Literal>>(
+        field: impl Into<String>,
+        values: impl IntoIterator<Item = L>,
+        negated: bool,
+    ) -> Self {
+        Self::In {
+            field: field.into(),
+            values: values.into_iter().map(Into::into).collect(),
+            negated,
+        }
+    }
+
     /// `field in (a,b,c)`
     pub fn in_list<L: Into<Literal>>(
         field: impl Into<String>,
         values: impl IntoIterator<Item = L>,
     ) -> Self {
-        let values = values.into_iter().map(Into::into).collect();
-        Self::In {
-            field: field.into(),
-            values,
-            negated: false,
-        }
+        Self::membership(field, values, false)
     }
 
     /// `field not in (a,b,c)`
@@ -302,12 +293,7 @@ impl Condition {
         field: impl Into<String>,
         values: impl IntoIterator<Item = L>,
     ) -> Self {
-        let values = values.into_iter().map(Into::into).collect();
-        Self::In {
-            field: field.into(),
-            values,
-            negated: true,
-        }
+        Self::membership(field, values, true)
     }
 
     /// Condition text passed through as written.
