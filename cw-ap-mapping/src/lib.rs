@@ -63,7 +63,7 @@ pub use engine::{
     Counts, Engine, EngineOptions, ExitCode, FailureKind, FetchRequest, FieldMessage, GroupReport,
     GroupStatus, IdListRequest, IdStream, NewObject, ObjectOutcome, ObjectStream, ObjectUpdate,
     Progress, ProgressFn, RecordStream, RereadRequest, RunReport, Sink, SinkError, SinkErrorKind,
-    Source, SourceError, SourceErrorKind, Timings, MAX_BATCH,
+    Source, SourceError, SourceErrorKind, Timings, MAX_BATCH, PLANNED_LINK,
 };
 pub use entity::Entity;
 pub use error::ConfigError;

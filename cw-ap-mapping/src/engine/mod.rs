@@ -12,7 +12,7 @@ mod sink;
 mod source;
 mod steps;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -97,7 +97,13 @@ pub struct Engine<S, K> {
     sink: K,
     options: EngineOptions,
     progress: Option<ProgressFn>,
+    /// In a dry run: the fields of the objects each group's plan would create, so that a
+    /// later job's links to them resolve as they would in a real run.
+    planned: std::sync::Mutex<HashMap<u64, Vec<BTreeMap<String, serde_json::Value>>>>,
 }
+
+/// The link value a dry run shows for an object an earlier job of the run would create.
+pub const PLANNED_LINK: &str = "(object this run creates)";
 
 impl<S, K> std::fmt::Debug for Engine<S, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -144,6 +150,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
             sink,
             options: EngineOptions::default(),
             progress: None,
+            planned: std::sync::Mutex::default(),
         }
     }
 
@@ -360,6 +367,12 @@ impl<S: Source, K: Sink> Engine<S, K> {
         let planned = Instant::now();
         report.counts.deleted = planner.deleted();
         let plan = planner.finish();
+        if self.options.dry_run {
+            let creates = plan.creates.iter().map(|c| c.fields.clone()).collect();
+            if let Ok(mut planned) = self.planned.lock() {
+                planned.insert(compiled.group.id, creates);
+            }
+        }
         report.timings.plan_ms = planned.elapsed().as_millis() as u64;
         self.emit(Progress::Planned {
             job: job.name.clone(),

@@ -97,17 +97,22 @@ impl<S: Source, K: Sink> Engine<S, K> {
             if object.archived {
                 continue;
             }
-            let key = object
-                .fields
-                .get(&field)
-                .and_then(|v| match v {
-                    serde_json::Value::String(s) => Some(s.trim().to_lowercase()),
-                    serde_json::Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                })
-                .filter(|k| !k.is_empty());
+            let key = object.fields.get(&field).and_then(link_key);
             if let Some(key) = key {
                 map.entry(key).or_insert(object.id);
+            }
+        }
+        if self.options.dry_run {
+            // NB: a real run creates these before this job lists its links.
+            let planned = self
+                .planned
+                .lock()
+                .map_err(|_| "a job panicked".to_string())?;
+            for fields in planned.get(&group.id).into_iter().flatten() {
+                if let Some(key) = fields.get(&field).and_then(link_key) {
+                    map.entry(key)
+                        .or_insert_with(|| super::PLANNED_LINK.to_string());
+                }
             }
         }
         Ok(map)
@@ -257,4 +262,14 @@ impl<S: Source, K: Sink> Engine<S, K> {
             }
         }
     }
+}
+
+/// The key a link looks an object up by: its link field's text, trimmed and case-folded.
+fn link_key(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.trim().to_lowercase()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+    .filter(|k| !k.is_empty())
 }

@@ -148,3 +148,58 @@ async fn validate_of_an_empty_collection_is_not_an_error() {
         results[0].1.problems
     );
 }
+
+#[tokio::test]
+async fn a_dry_run_links_to_the_objects_an_earlier_job_would_create() {
+    use crate::support::Routed;
+    use cw_ap_mapping::{EngineOptions, PLANNED_LINK};
+
+    let sink = Arc::new(MemorySink::new(vec![devices(), companies()], vec![]));
+    let source = Arc::new(Routed(vec![
+        (
+            cw_ap_mapping::Entity::Companies,
+            MemorySource::new(vec![json!({"id": 250, "name": "Acme"})]),
+        ),
+        (
+            cw_ap_mapping::Entity::Configurations,
+            MemorySource::new(vec![
+                json!({"id": 1, "name": "WS-1", "company": {"id": 250}}),
+                json!({"id": 2, "name": "WS-2", "company": {"id": 999}}),
+            ]),
+        ),
+    ]));
+    let text = format!(
+        "{COMPANIES}{}",
+        r#"
+[[jobs]]
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{ target = "field_20" }]
+fields = [{ source = "name", target = "field_1" },
+          { source = "company/id", target = "field_40", link = { group = 139301, field = "field_20" } }]
+"#
+    );
+    let report = Engine::new(source, sink.clone())
+        .with_options(EngineOptions {
+            dry_run: true,
+            ..options()
+        })
+        .run(&config(&text))
+        .await;
+    let devices = report.group("devices").unwrap();
+    let plan = devices.plan.as_ref().unwrap();
+    let link_of = |record: &str| {
+        plan.creates
+            .iter()
+            .find(|c| c.record == record)
+            .map(|c| c.fields["field_40"].clone())
+    };
+
+    assert_eq!(link_of("1"), Some(json!(PLANNED_LINK)));
+    assert_eq!(link_of("2"), Some(json!("")));
+    let warnings: Vec<String> = devices.warnings.iter().map(|w| w.message.clone()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("999"), "{}", warnings[0]);
+    assert_eq!(sink.writes(), 0);
+}
