@@ -6,7 +6,7 @@ use connectwise_api::{Error, ListItem, MAX_PAGE_SIZE};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::support::{
     builder, client, json as json_response, query_pairs, query_param, requests_to, TestClock, API,
@@ -18,6 +18,20 @@ fn rows(ids: impl IntoIterator<Item = i64>) -> Value {
             .map(|id| json!({"id": id, "name": format!("row {id}")}))
             .collect(),
     )
+}
+
+/// A mock answering every `GET` of `endpoint` with `responder`.
+fn get(endpoint: &str, responder: impl Respond + 'static) -> Mock {
+    Mock::given(method("GET"))
+        .and(path(format!("{API}{endpoint}")))
+        .respond_with(responder)
+}
+
+/// A server answering every `GET` of `endpoint` with `responder`.
+async fn serve(endpoint: &str, responder: impl Respond + 'static) -> MockServer {
+    let server = MockServer::start().await;
+    get(endpoint, responder).mount(&server).await;
+    server
 }
 
 fn without_page(request: &Request) -> Vec<(String, String)> {
@@ -57,11 +71,7 @@ async fn h01_every_page_repeats_the_first_pages_filters() {
         };
         json_response(200, body).insert_header("Link", link.as_str())
     };
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/service/tickets")))
-        .respond_with(responder)
-        .mount(&server)
-        .await;
+    get("/service/tickets", responder).mount(&server).await;
     let (client, _) = client(&server);
 
     let tickets: Vec<_> = client
@@ -136,12 +146,7 @@ fn thirty_companies(request: &Request) -> ResponseTemplate {
 
 #[tokio::test]
 async fn h02_always_send_page_size_and_follow_next_to_the_end() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/companies")))
-        .respond_with(thirty_companies)
-        .mount(&server)
-        .await;
+    let server = serve("/company/companies", thirty_companies).await;
     let (client, _) = client(&server);
 
     let all: Vec<_> = client
@@ -222,12 +227,13 @@ async fn page_size_over_1000_is_refused_for_one_page_and_at_build() {
 #[tokio::test]
 async fn h03_a_short_page_without_link_ends_the_listing() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(json_response(200, rows([1, 2, 3])))
-        .expect(1)
-        .mount(&server)
-        .await;
+    get(
+        "/company/configurations",
+        json_response(200, rows([1, 2, 3])),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     let (client, _) = client(&server);
     let items: Vec<Value> = client
         .list_json("/company/configurations")
@@ -246,9 +252,7 @@ async fn h03_a_full_page_without_link_asks_for_one_more() {
         Some("1") => json_response(200, rows([1, 2])),
         _ => json_response(200, json!([])),
     };
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(responder)
+    get("/company/configurations", responder)
         .expect(2)
         .mount(&server)
         .await;
@@ -287,9 +291,7 @@ async fn h03_next_is_read_by_rel_and_rebuilt_on_our_base() {
         _ => json_response(200, rows([5])),
     }
     };
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(responder)
+    get("/company/configurations", responder)
         .mount(&server)
         .await;
     let (client, _) = client(&server);
@@ -326,9 +328,7 @@ async fn h03_a_next_link_that_repeats_a_page_stalls() {
                 .as_str(),
         )
     };
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(responder)
+    get("/company/configurations", responder)
         .mount(&server)
         .await;
     let (client, _) = client(&server);
@@ -362,9 +362,7 @@ async fn h03_forward_only_walks_by_page_id() {
         _ => ResponseTemplate::new(500),
     }
     };
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(responder)
+    get("/company/configurations", responder)
         .mount(&server)
         .await;
     let (client, _) = client(&server);
@@ -400,12 +398,7 @@ async fn h03_forward_only_walks_by_page_id() {
 
 #[tokio::test]
 async fn forward_only_refuses_order_by_and_stalls_when_page_id_is_ignored() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(json_response(200, rows([1, 2])))
-        .mount(&server)
-        .await;
+    let server = serve("/company/configurations", json_response(200, rows([1, 2]))).await;
     let (client, _) = client(&server);
     let ordered = client
         .list_json("/company/configurations")
@@ -456,12 +449,7 @@ fn old_server(request: &Request) -> ResponseTemplate {
 
 #[tokio::test]
 async fn h04_a_rejected_page_size_is_an_error_never_an_empty_list() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/companies")))
-        .respond_with(old_server)
-        .mount(&server)
-        .await;
+    let server = serve("/company/companies", old_server).await;
     let (client, clock) = client(&server);
     let result: Result<Vec<_>, _> = client
         .companies()
@@ -516,15 +504,11 @@ async fn h04_a_rejected_page_size_is_an_error_never_an_empty_list() {
 
 #[tokio::test]
 async fn an_item_without_id_fails_alone_and_the_page_goes_on() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/companies")))
-        .respond_with(json_response(
-            200,
-            json!([{"id": 1}, {"name": "no id"}, {"id": 3}]),
-        ))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "/company/companies",
+        json_response(200, json!([{"id": 1}, {"name": "no id"}, {"id": 3}])),
+    )
+    .await;
     let (client, _) = client(&server);
     let results: Vec<_> = client.companies().list().stream().collect().await;
     assert_eq!(results.len(), 3);
@@ -546,12 +530,7 @@ async fn an_item_without_id_fails_alone_and_the_page_goes_on() {
 
 #[tokio::test]
 async fn a_list_stream_moves_into_tokio_spawn() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/companies")))
-        .respond_with(json_response(200, rows([7, 8])))
-        .mount(&server)
-        .await;
+    let server = serve("/company/companies", json_response(200, rows([7, 8]))).await;
     let clock = TestClock::new();
     let client = builder(&server, &clock).build().unwrap();
     let stream = client.list_json("/company/companies").stream();
@@ -568,12 +547,7 @@ async fn a_list_stream_moves_into_tokio_spawn() {
 
 #[tokio::test]
 async fn h09_fields_are_left_out_for_every_field_and_never_star() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(json_response(200, rows([1542])))
-        .mount(&server)
-        .await;
+    let server = serve("/company/configurations", json_response(200, rows([1542]))).await;
     let (client, _) = client(&server);
     client.configurations().list().send().await.unwrap();
     let star = client.configurations().list().fields(["*"]).send().await;
@@ -603,15 +577,14 @@ async fn h09_fields_are_left_out_for_every_field_and_never_star() {
 
 #[tokio::test]
 async fn h33_missing_ids_are_re_read_in_batches_that_fit() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("{API}/company/configurations")))
-        .respond_with(json_response(
+    let server = serve(
+        "/company/configurations",
+        json_response(
             200,
             json!([{"id":1543,"name":"ACME-WS-018","status":{"id":3,"name":"Inactive"}}]),
-        ))
-        .mount(&server)
-        .await;
+        ),
+    )
+    .await;
     let (client, _) = client(&server);
     let batches = client
         .configurations()
