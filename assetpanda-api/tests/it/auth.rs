@@ -3,7 +3,7 @@
 use assetpanda_api::{Client, Error};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer};
+use wiremock::{Mock, MockServer, Respond};
 
 use crate::common::{builder, client, fixture_response, json, received, RecordingClock};
 
@@ -14,6 +14,20 @@ fn v3_client(server: &MockServer) -> Client {
         .v3_login("sync-service@example.com", "hunter2-pass")
         .build()
         .unwrap()
+}
+
+/// A mock answering every `POST` to `login_path` with `responder`.
+fn login(login_path: &str, responder: impl Respond + 'static) -> Mock {
+    Mock::given(method("POST"))
+        .and(path(login_path))
+        .respond_with(responder)
+}
+
+/// A mock answering every `GET /v3/groups` with a 401 for an expired token.
+fn token_expired_on_groups() -> Mock {
+    Mock::given(method("GET"))
+        .and(path("/v3/groups"))
+        .respond_with(json(401, json!({"message": "Token expired"})))
 }
 
 async fn mount_groups_ok(server: &MockServer, token: &str) {
@@ -69,11 +83,12 @@ async fn v3_login_posts_json_and_caches_the_token() {
 async fn v3_login_reads_token_and_camel_case_keys() {
     for key in ["token", "accessToken"] {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/v3/session/token"))
-            .respond_with(json(200, json!({ key: "tok-from-key" })))
-            .mount(&server)
-            .await;
+        login(
+            "/v3/session/token",
+            json(200, json!({ key: "tok-from-key" })),
+        )
+        .mount(&server)
+        .await;
         mount_groups_ok(&server, "tok-from-key").await;
 
         let groups = v3_client(&server).groups().list().await;
@@ -85,11 +100,12 @@ async fn v3_login_reads_token_and_camel_case_keys() {
 #[tokio::test]
 async fn an_unrecognised_login_answer_is_auth_naming_keys_only() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v3/session/token"))
-        .respond_with(json(200, json!({"jwt": "secret-jwt-value", "kind": "x"})))
-        .mount(&server)
-        .await;
+    login(
+        "/v3/session/token",
+        json(200, json!({"jwt": "secret-jwt-value", "kind": "x"})),
+    )
+    .mount(&server)
+    .await;
 
     let err = v3_client(&server).groups().list().await.unwrap_err();
 
@@ -106,21 +122,18 @@ async fn an_unrecognised_login_answer_is_auth_naming_keys_only() {
 #[tokio::test]
 async fn v3_login_falls_back_to_the_other_path_once_and_remembers_it() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v3/session/token"))
-        .respond_with(json(404, json!({"message": "Not found"})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v3/session-token"))
-        .respond_with(fixture_response("login.json"))
+    login(
+        "/v3/session/token",
+        json(404, json!({"message": "Not found"})),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    login("/v3/session-token", fixture_response("login.json"))
         .expect(2)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v3/groups"))
-        .respond_with(json(401, json!({"message": "Token expired"})))
+    token_expired_on_groups()
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -134,9 +147,7 @@ async fn v3_login_falls_back_to_the_other_path_once_and_remembers_it() {
 #[tokio::test]
 async fn an_explicit_token_path_has_no_fallback() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/custom/login"))
-        .respond_with(json(404, json!({"message": "Not found"})))
+    login("/custom/login", json(404, json!({"message": "Not found"})))
         .expect(1)
         .mount(&server)
         .await;
@@ -165,15 +176,7 @@ async fn v2_login_posts_the_form_with_grant_type() {
         .mount(&server)
         .await;
     mount_groups_ok(&server, JWT).await;
-    let client = builder(&server, &RecordingClock::new())
-        .v2_login(
-            "client-123",
-            "client-secret-xyz",
-            "sync@example.com",
-            "pw-v2",
-        )
-        .build()
-        .unwrap();
+    let client = v2_client(&server);
 
     client.groups().list().await.unwrap();
 
@@ -198,24 +201,17 @@ async fn v2_login_posts_the_form_with_grant_type() {
 #[tokio::test]
 async fn v2_login_failure_keeps_the_servers_reason() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/session/token"))
-        .respond_with(json(
+    login(
+        "/v2/session/token",
+        json(
             422,
             json!({"errors": [{"base": ["Email or password is incorrect"]}]}),
-        ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = builder(&server, &RecordingClock::new())
-        .v2_login(
-            "client-123",
-            "client-secret-xyz",
-            "sync@example.com",
-            "pw-v2",
-        )
-        .build()
-        .unwrap();
+        ),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    let client = v2_client(&server);
 
     let err = client.groups().list().await.unwrap_err();
 
@@ -230,25 +226,21 @@ async fn v2_login_failure_keeps_the_servers_reason() {
 
 /// Mounts a login that answers `first` once, then `second`.
 async fn mount_two_logins(server: &MockServer, login_path: &str, first: &str, second: &str) {
-    Mock::given(method("POST"))
-        .and(path(login_path))
-        .respond_with(json(
-            200,
-            json!({"access_token": first, "token_type": "bearer"}),
-        ))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(login_path))
-        .respond_with(json(
-            200,
-            json!({"access_token": second, "token_type": "bearer"}),
-        ))
-        .with_priority(2)
-        .mount(server)
-        .await;
+    login(
+        login_path,
+        json(200, json!({"access_token": first, "token_type": "bearer"})),
+    )
+    .up_to_n_times(1)
+    .with_priority(1)
+    .mount(server)
+    .await;
+    login(
+        login_path,
+        json(200, json!({"access_token": second, "token_type": "bearer"})),
+    )
+    .with_priority(2)
+    .mount(server)
+    .await;
 }
 
 async fn relogin_then_success(client: Client, server: &MockServer, login_path: &str) {
@@ -271,12 +263,7 @@ async fn relogin_then_success(client: Client, server: &MockServer, login_path: &
 
 async fn relogin_then_401_again(client: Client, server: &MockServer, login_path: &str) {
     mount_two_logins(server, login_path, "old-token", "new-token").await;
-    Mock::given(method("GET"))
-        .and(path("/v3/groups"))
-        .respond_with(json(401, json!({"message": "Token expired"})))
-        .expect(2)
-        .mount(server)
-        .await;
+    token_expired_on_groups().expect(2).mount(server).await;
 
     let err = client.groups().list().await.unwrap_err();
 
@@ -325,12 +312,7 @@ async fn v2_401_twice_is_an_api_401_after_one_relogin() {
 #[tokio::test]
 async fn bearer_401_is_final_after_one_request() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v3/groups"))
-        .respond_with(json(401, json!({"message": "Token expired"})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    token_expired_on_groups().expect(1).mount(&server).await;
     let (client, _) = client(&server);
 
     let err = client.groups().list().await.unwrap_err();
