@@ -1,32 +1,23 @@
 //! The fake's writes: validation, uniqueness, batches, updates, archive.
 
-use assetpanda_api::fake::{BatchFailure, FakeAssetPanda};
+use assetpanda_api::fake::{BatchFailure, FakeAssetPanda, FakeCore, FakeReply};
 use http::Method;
 use serde_json::{json, Value};
 
 use super::fake_common::{core, core_with, send, DEVICES};
 
+/// Sends `body` with `method` to the devices group's object collection.
+fn send_objects(core: &FakeCore, method: Method, body: Value) -> FakeReply {
+    send(core, method, "/v3/groups/139300/objects", Some(body))
+}
+
 #[test]
 fn unique_fields_get_the_real_422_body() {
     let core = core();
     let first = json!({"field_1": "A", "field_20": "1542"});
-    assert_eq!(
-        send(
-            &core,
-            Method::POST,
-            "/v3/groups/139300/objects",
-            Some(first)
-        )
-        .status,
-        200
-    );
+    assert_eq!(send_objects(&core, Method::POST, first).status, 200);
     let again = json!({"field_1": "B", "field_20": " 1542 "});
-    let reply = send(
-        &core,
-        Method::POST,
-        "/v3/groups/139300/objects",
-        Some(again),
-    );
+    let reply = send_objects(&core, Method::POST, again);
     assert_eq!(reply.status, 422);
     assert_eq!(
         reply.body_json(),
@@ -36,12 +27,7 @@ fn unique_fields_get_the_real_422_body() {
         {"field_1": "C", "field_20": "1600"},
         {"field_1": "D", "field_20": "1600"}
     ]});
-    let reply = send(
-        &core,
-        Method::POST,
-        "/v3/groups/139300/objects",
-        Some(batch),
-    );
+    let reply = send_objects(&core, Method::POST, batch);
     assert_eq!(reply.status, 422);
     assert_eq!(
         reply.body_json()["errors"][0]["field_20"][0],
@@ -56,12 +42,9 @@ fn unique_fields_get_the_real_422_body() {
         .insert_object(DEVICES, json!({"field_1": "B", "field_20": "1543"}))
         .unwrap();
     let own = json!({"objects": [{"id": b.id, "field_20": "1543", "field_4": "M"}]});
-    assert_eq!(
-        send(&core, Method::PUT, "/v3/groups/139300/objects", Some(own)).status,
-        200
-    );
+    assert_eq!(send_objects(&core, Method::PUT, own).status, 200);
     let steal = json!({"objects": [{"id": b.id, "field_20": "1542"}]});
-    let reply = send(&core, Method::PUT, "/v3/groups/139300/objects", Some(steal));
+    let reply = send_objects(&core, Method::PUT, steal);
     assert_eq!(reply.status, 422);
     assert_eq!(
         core.object(DEVICES, &b.id)
@@ -80,12 +63,7 @@ fn h16_batch_with_a_refused_record_in_both_modes() {
         {"field_1": "ACME-WS-020", "field_10": "5CG1234XZA", "field_20": "1544"}
     ]});
     let strict = core();
-    let reply = send(
-        &strict,
-        Method::POST,
-        "/v3/groups/139300/objects",
-        Some(batch.clone()),
-    );
+    let reply = send_objects(&strict, Method::POST, batch.clone());
     assert_eq!(reply.status, 422);
     assert_eq!(
         reply.body_json(),
@@ -93,12 +71,7 @@ fn h16_batch_with_a_refused_record_in_both_modes() {
     );
     assert!(strict.objects(DEVICES).is_empty());
     let lenient = core_with(FakeAssetPanda::builder().batch_failure(BatchFailure::KeepEarlier));
-    let reply = send(
-        &lenient,
-        Method::POST,
-        "/v3/groups/139300/objects",
-        Some(batch),
-    );
+    let reply = send_objects(&lenient, Method::POST, batch);
     assert_eq!(reply.status, 422);
     let kept: Vec<String> = lenient
         .objects(DEVICES)
@@ -114,12 +87,7 @@ fn batches_over_the_limit_are_refused_naming_it() {
     let objects: Vec<Value> = (0..201)
         .map(|i| json!({"field_1": format!("D{i}")}))
         .collect();
-    let reply = send(
-        &core,
-        Method::POST,
-        "/v3/groups/139300/objects",
-        Some(json!({ "objects": objects })),
-    );
+    let reply = send_objects(&core, Method::POST, json!({ "objects": objects }));
     assert_eq!(reply.status, 422);
     let text = reply.body_json()["errors"][0]["base"][0]
         .as_str()
@@ -130,12 +98,7 @@ fn batches_over_the_limit_are_refused_naming_it() {
     let objects: Vec<Value> = (0..200)
         .map(|i| json!({"field_1": format!("D{i}")}))
         .collect();
-    let reply = send(
-        &core,
-        Method::POST,
-        "/v3/groups/139300/objects",
-        Some(json!({ "objects": objects })),
-    );
+    let reply = send_objects(&core, Method::POST, json!({ "objects": objects }));
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body_json()["objects"].as_array().unwrap().len(), 200);
     assert_eq!(core.objects(DEVICES).len(), 200);
@@ -148,7 +111,7 @@ fn values_are_checked_per_field_type() {
         "field_1": "X", "field_31": "2026-02-01", "field_11": "Assigned",
         "field_40": "000000000000000000000000", "field_77": "?", "field_60": "many"
     });
-    let reply = send(&core, Method::POST, "/v3/groups/139300/objects", Some(bad));
+    let reply = send_objects(&core, Method::POST, bad);
     assert_eq!(reply.status, 422);
     let errors = &reply.body_json()["errors"][0];
     for key in ["field_31", "field_11", "field_40", "field_77", "field_60"] {
@@ -171,7 +134,7 @@ fn put_many_and_patch_one_change_only_what_is_sent() {
         )
         .unwrap();
     let body = json!({"objects": [{"id": a.id, "field_41": "10.0.0.31"}]});
-    let reply = send(&core, Method::PUT, "/v3/groups/139300/objects", Some(body));
+    let reply = send_objects(&core, Method::PUT, body);
     assert_eq!(reply.status, 200);
     assert_eq!(
         reply.body_json()["objects"][0]["data"]["field_41"],
