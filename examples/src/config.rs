@@ -152,29 +152,34 @@ impl Loaded {
         crate::paths::Paths::for_config(&self.path, self.config.state_dir.as_deref())
     }
 
-    /// The jobs to run: all, or the one named (an unknown name is a configuration error
-    /// that lists the known ones).
+    /// The jobs to run: all, or the one named. A configuration without jobs, and an
+    /// unknown name (which lists the known ones and suggests the nearest), are
+    /// configuration errors.
     pub fn jobs(&self, only: Option<&str>) -> Result<Vec<JobConfig>, CliError> {
-        match only {
-            None => Ok(self.config.jobs.clone()),
-            Some(name) => match self.config.jobs.iter().find(|j| j.name == name) {
-                Some(job) => Ok(vec![job.clone()]),
-                None => {
-                    let known: Vec<&str> =
-                        self.config.jobs.iter().map(|j| j.name.as_str()).collect();
-                    Err(CliError::Config {
-                        path: self.path.clone(),
-                        message: format!(
-                            "there is no job `{name}`; the jobs are: {}",
-                            if known.is_empty() {
-                                "(none)".to_owned()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    })
-                }
-            },
+        if self.config.jobs.is_empty() {
+            return Err(CliError::Config {
+                path: self.path.clone(),
+                message: "the configuration has no jobs; add a `[[jobs]]` section \
+                          (`cw-ap-sync init` writes an example)"
+                    .to_owned(),
+            });
+        }
+        let Some(name) = only else {
+            return Ok(self.config.jobs.clone());
+        };
+        match self.config.jobs.iter().find(|j| j.name == name) {
+            Some(job) => Ok(vec![job.clone()]),
+            None => {
+                let known: Vec<&str> = self.config.jobs.iter().map(|j| j.name.as_str()).collect();
+                Err(CliError::Config {
+                    path: self.path.clone(),
+                    message: format!(
+                        "there is no job `{name}`{}; the jobs are: {}",
+                        crate::suggest::hint(name, known.iter().copied()),
+                        known.join(", ")
+                    ),
+                })
+            }
         }
     }
 }
@@ -287,5 +292,27 @@ mod tests {
             "{err}"
         );
         assert_eq!(loaded.jobs(None).unwrap().len(), 1);
+        let typo = loaded.jobs(Some("devics")).unwrap_err().to_string();
+        assert!(
+            typo.contains("no job `devics`; did you mean `devices`?"),
+            "{typo}"
+        );
+    }
+
+    #[test]
+    fn a_configuration_without_jobs_is_an_error() {
+        let text = MINIMAL.split("[[jobs]]").next().unwrap();
+        for text in [text.to_owned(), format!("jobs = []\n{text}")] {
+            let loaded = Loaded {
+                path: "x.toml".into(),
+                config: parse(Path::new("x.toml"), &text).unwrap(),
+            };
+
+            let err = loaded.jobs(None).unwrap_err();
+
+            assert_eq!(err.exit_status(), crate::ExitStatus::ConfigError);
+            assert!(err.to_string().contains("has no jobs"), "{err}");
+            assert!(loaded.jobs(Some("devices")).is_err());
+        }
     }
 }

@@ -6,9 +6,10 @@
 //! concern: the command line ([`cli`]) and its commands ([`commands`], [`demo`]), the
 //! configuration file ([`config`]) and credentials ([`credentials`]), the clients
 //! ([`clients`]) and adapters ([`adapters`]), one sync run ([`sync`]) and its report
-//! ([`report`]), and the run's surroundings: logs ([`logging`]), progress ([`progress`]),
-//! history ([`history`]), incremental state ([`state`]), the per-job lock ([`lock`]),
-//! scheduling ([`schedule`]) and exit statuses ([`exit`]).
+//! ([`report`], with issues summarised by kind in [`issues`]), and the run's surroundings:
+//! logs ([`logging`]), progress ([`progress`]), history ([`history`]), incremental state
+//! ([`state`]), the per-job lock ([`lock`]), scheduling ([`schedule`]), exit statuses
+//! ([`exit`]) and name suggestions ([`suggest`]).
 
 pub mod adapters;
 pub mod app;
@@ -21,6 +22,7 @@ pub mod demo;
 pub mod error;
 pub mod exit;
 pub mod history;
+pub mod issues;
 pub mod lock;
 pub mod logging;
 pub mod output;
@@ -29,6 +31,7 @@ pub mod progress;
 pub mod report;
 pub mod schedule;
 pub mod state;
+pub mod suggest;
 pub mod sync;
 pub mod template;
 

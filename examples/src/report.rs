@@ -1,7 +1,9 @@
 //! Turning the engine's run report into text for people and into history records.
 
+use std::collections::BTreeMap;
+
 use cw_ap_mapping::SyncPlan;
-use cw_ap_mapping::{GroupReport, GroupStatus, RunReport};
+use cw_ap_mapping::{GroupReport, GroupStatus, Issue, RunReport};
 use serde_json::Value;
 
 use crate::exit::ExitStatus;
@@ -22,43 +24,73 @@ pub fn text(report: &RunReport, status: Option<ExitStatus>) -> String {
     text_showing(report, status, ISSUES_SHOWN)
 }
 
-/// [`text`], listing at most `shown` errors and `shown` warnings per group.
+/// [`text`], listing at most `shown` kinds of error and `shown` kinds of warning per
+/// group (issues that differ only in their numbers are one kind, listed once).
 pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize) -> String {
-    let mut rows = vec![[
-        "job",
-        "group",
-        "status",
-        "fetched",
-        "created",
-        "updated",
-        "unchanged",
-        "archived",
-        "unarchived",
-        "failed",
-        "warnings",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect::<Vec<_>>()];
+    let dry = report.dry_run;
+    let header: &[&str] = if dry {
+        &[
+            "job",
+            "group",
+            "status",
+            "fetched",
+            "to create",
+            "to update",
+            "unchanged",
+            "to archive",
+            "to unarchive",
+            "filtered",
+            "deleted",
+            "failed",
+            "warnings",
+        ]
+    } else {
+        &[
+            "job",
+            "group",
+            "status",
+            "fetched",
+            "created",
+            "updated",
+            "unchanged",
+            "archived",
+            "unarchived",
+            "filtered",
+            "deleted",
+            "failed",
+            "warnings",
+        ]
+    };
+    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
 
     for g in &report.groups {
         let c = &g.counts;
+        let status = match (dry, g.status) {
+            (true, GroupStatus::Complete) => "planned".to_owned(),
+            (_, other) => other.to_string(),
+        };
         rows.push(vec![
             g.job.clone(),
             group_label(g),
-            g.status.to_string(),
+            status,
             c.fetched.to_string(),
             c.created.to_string(),
             c.updated.to_string(),
             c.unchanged.to_string(),
             c.archived.to_string(),
             c.unarchived.to_string(),
+            c.filtered_out.to_string(),
+            c.deleted.to_string(),
             c.failed.to_string(),
             g.warnings.len().to_string(),
         ]);
     }
 
-    let mut out = crate::history::render(&rows);
+    let mut out = String::new();
+    if dry {
+        out.push_str("Dry run: nothing was written; the counts are what a run would do.\n");
+    }
+    out.push_str(&crate::history::render(&rows));
     for g in &report.groups {
         if let Some(reason) = &g.reason {
             out.push_str(&format!("\n[{}] {}: {reason}\n", g.job, g.status));
@@ -75,7 +107,11 @@ pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize
     };
     out.push_str(&format!(
         "\n{} in {}; exit {status}{partial}\n",
-        if report.dry_run { "Planned" } else { "Synced" },
+        if dry {
+            "Planned (nothing written)"
+        } else {
+            "Synced"
+        },
         humantime::format_duration(std::time::Duration::from_millis(report.duration_ms)),
     ));
     out
@@ -90,29 +126,38 @@ fn group_label(g: &GroupReport) -> String {
     }
 }
 
-fn issues<T: std::fmt::Display>(kind: &str, list: &[T], shown: usize) -> String {
+/// Lists `list` by kind: issues that differ only in their numbers (record ids, linked
+/// ids, values) are one kind, printed once with the numbers that vary and the records it
+/// concerns; at most `shown` kinds are listed.
+fn issues(kind: &str, list: &[Issue], shown: usize) -> String {
+    let kinds = crate::issues::by_kind(list);
     let mut out = String::new();
-    for issue in list.iter().take(shown) {
-        out.push_str(&format!("  {kind}: {issue}\n"));
+    for k in kinds.iter().take(shown) {
+        out.push_str(&format!("  {kind}: {k}\n"));
     }
-    if list.len() > shown {
+    if kinds.len() > shown {
+        let rest: usize = kinds[shown..].iter().map(|k| k.count).sum();
         out.push_str(&format!(
-            "  … and {} more {kind}s (use --json for all)\n",
-            list.len() - shown
+            "  … and {rest} more {kind}s of {} more kinds (use --json for all)\n",
+            kinds.len() - shown
         ));
     }
     out
 }
 
-/// The first `limit` changes of a plan in detail: record, field, old → new.
-pub fn plan_detail(plan: &SyncPlan, limit: usize) -> String {
+/// The first `limit` changes of a plan in detail: record, field, old → new. Fields are
+/// named `Name (field_1)` when `names` (field key → name) knows the key.
+pub fn plan_detail(plan: &SyncPlan, limit: usize, names: &BTreeMap<String, String>) -> String {
     let mut lines = Vec::new();
 
     for c in &plan.creates {
         let fields: Vec<String> = c
             .fields
             .iter()
-            .map(|(k, v)| format!("{k}={}", show(v)))
+            .map(|(k, v)| match names.get(k) {
+                Some(name) => format!("{name} ({k})={}", show(v)),
+                None => format!("{k}={}", show(v)),
+            })
             .collect();
         lines.push(format!(
             "  create  record {}: {}",
@@ -163,7 +208,7 @@ pub fn plan_detail(plan: &SyncPlan, limit: usize) -> String {
     }
 
     let mut out = format!(
-        "[{}] {} ({}): {} create, {} update, {} archive, {} unchanged\n",
+        "[{}] {} ({}), dry run: would create {}, update {}, archive {}; {} unchanged\n",
         plan.job,
         plan.group_name,
         plan.group_id,
@@ -245,8 +290,6 @@ pub fn group_status(g: &GroupReport) -> ExitStatus {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use cw_ap_mapping::{Entity, GroupReport, GuardCheck, PlannedCreate};
 
     use super::*;
@@ -289,17 +332,64 @@ mod tests {
 
     #[test]
     fn plan_detail_shows_the_first_changes_and_counts_the_rest() {
-        let text = plan_detail(&plan_with(5), 2);
+        let names = BTreeMap::from([("field_1".to_owned(), "Name".to_owned())]);
 
-        assert!(text
-            .starts_with("[devices] Devices (139300): 5 create, 0 update, 0 archive, 4 unchanged"));
+        let text = plan_detail(&plan_with(5), 2, &names);
+        let bare = plan_detail(&plan_with(1), 2, &BTreeMap::new());
+
         assert!(
-            text.contains("  create  record 1000: field_1=\"WS-0\""),
+            text.starts_with(
+                "[devices] Devices (139300), dry run: would create 5, update 0, archive 0; \
+                 4 unchanged"
+            ),
             "{text}"
         );
+        assert!(
+            text.contains("  create  record 1000: Name (field_1)=\"WS-0\""),
+            "{text}"
+        );
+        assert!(bare.contains("record 1000: field_1=\"WS-0\""), "{bare}");
         assert!(text.contains("record 1001"), "{text}");
         assert!(!text.contains("record 1002"), "{text}");
         assert!(text.contains("… 3 more changes"), "{text}");
+    }
+
+    #[test]
+    fn a_dry_run_table_says_what_would_happen_and_every_record_is_counted() {
+        let mut group = GroupReport::new("companies", Entity::Companies);
+        group.counts.fetched = 300;
+        group.counts.created = 290;
+        group.counts.deleted = 10;
+        group.warnings = (0..40)
+            .map(|n| {
+                Issue::record("companies", n.to_string(), format!("value {n} is too long"))
+                    .with_field("Name (field_1)")
+            })
+            .collect();
+        let report = RunReport {
+            started_at: chrono::Utc::now(),
+            duration_ms: 10,
+            dry_run: true,
+            groups: vec![group],
+        };
+
+        let text = text(&report, None);
+
+        assert!(text.starts_with("Dry run: nothing was written"), "{text}");
+        let header = text.lines().nth(1).unwrap();
+        assert!(
+            header.contains("to create") && header.contains("deleted"),
+            "{text}"
+        );
+        let row: Vec<&str> = text.lines().nth(2).unwrap().split_whitespace().collect();
+        assert_eq!(
+            row[2..],
+            ["planned", "300", "290", "0", "0", "0", "0", "0", "10", "0", "40"],
+            "{text}"
+        );
+        assert_eq!(text.matches("warning:").count(), 1, "{text}");
+        assert!(text.contains("— 40 times"), "{text}");
+        assert!(text.contains("Planned (nothing written) in"), "{text}");
     }
 
     #[test]
@@ -315,6 +405,7 @@ mod tests {
         let given = text(&report, Some(ExitStatus::Locked));
 
         assert!(own.contains("Synced in 1s 200ms; exit 0 (ok)"), "{own}");
+        assert!(!own.contains("Dry run"), "{own}");
         assert!(
             given.contains("exit 5 (another run holds the lock)"),
             "{given}"

@@ -63,12 +63,19 @@ impl FromStr for Schedule {
         } else {
             text.to_owned()
         };
-        cron::Schedule::from_str(&full)
-            .map(|c| Schedule::Cron(Box::new(c)))
-            .map_err(|e| ScheduleError {
+        let cron = cron::Schedule::from_str(&full).map_err(|e| ScheduleError {
+            text: text.to_owned(),
+            reason: e.to_string(),
+        })?;
+        // NB: a valid expression can still name no real time (`0 0 31 2 *`, February 31st);
+        // such a schedule would end at once without a single run.
+        if cron.upcoming(Local).next().is_none() {
+            return Err(ScheduleError {
                 text: text.to_owned(),
-                reason: e.to_string(),
-            })
+                reason: "it never fires (no date matches it)".to_owned(),
+            });
+        }
+        Ok(Schedule::Cron(Box::new(cron)))
     }
 }
 

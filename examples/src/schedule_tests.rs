@@ -63,6 +63,15 @@ fn bad_schedules_say_what_was_expected() {
 }
 
 #[test]
+fn a_cron_expression_that_never_fires_is_refused() {
+    let err = "0 0 31 2 *".parse::<Schedule>().unwrap_err().to_string();
+    assert!(
+        err.contains("`0 0 31 2 *`") && err.contains("never fires"),
+        "{err}"
+    );
+}
+
+#[test]
 fn interval_ticks_count_from_the_origin_and_skip_missed_ones() {
     let every: Schedule = "1h".parse().unwrap();
     let origin: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();

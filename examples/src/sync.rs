@@ -79,9 +79,10 @@ pub async fn execute(
 ) -> RunReport {
     let stages: Arc<Mutex<BTreeMap<String, Stage>>> = Arc::default();
     let display = progress.clone();
+    let dry_run = options.dry_run;
     let engine = Engine::new(endpoints.source.clone(), endpoints.sink.clone())
         .with_options(options)
-        .on_progress(move |event| show(&display, &stages, event));
+        .on_progress(move |event| show(&display, &stages, event, dry_run));
 
     let config = cw_ap_mapping::Config {
         jobs: jobs.to_vec(),
@@ -89,7 +90,12 @@ pub async fn execute(
     engine.run(&config).await
 }
 
-fn show(progress: &Progress, stages: &Mutex<BTreeMap<String, Stage>>, event: &Event) {
+fn show(
+    progress: &Progress,
+    stages: &Mutex<BTreeMap<String, Stage>>,
+    event: &Event,
+    dry_run: bool,
+) {
     let Ok(mut stages) = stages.lock() else {
         return;
     };
@@ -116,7 +122,14 @@ fn show(progress: &Progress, stages: &Mutex<BTreeMap<String, Stage>>, event: &Ev
             stage.set(*records as u64);
         }
         Event::Planned { job, writes } => {
-            begin(progress, stages, job, "writing", Some(*writes as u64));
+            if dry_run {
+                // NB: a plan writes nothing, so it shows no writing stage.
+                if let Some(old) = stages.remove(job) {
+                    old.finish(&format!("done; {writes} write(s) planned"));
+                }
+            } else {
+                begin(progress, stages, job, "writing", Some(*writes as u64));
+            }
         }
         Event::Applied { job, done, .. } => {
             if let Some(stage) = stages.get(job) {

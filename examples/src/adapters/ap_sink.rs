@@ -65,7 +65,8 @@ impl ApSink {
                 Err(SinkError::new(
                     SinkErrorKind::Failed,
                     format!(
-                        "no group is named \"{name}\"; the groups are: {}",
+                        "no group is named \"{name}\"{}; the groups are: {}",
+                        crate::suggest::hint(name, known.iter().copied()),
                         known.join(", ")
                     ),
                 )

@@ -1,5 +1,9 @@
 //! `cw-ap-sync plan` and `cw-ap-sync run`: a dry run, one run, or runs on a schedule.
 
+use std::collections::BTreeMap;
+
+use cw_ap_mapping::{GroupRef, Sink};
+
 use crate::cli::{PlanArgs, RunArgs};
 use crate::config;
 use crate::credentials::Env;
@@ -40,13 +44,26 @@ pub async fn plan(
     } else {
         for group in &outcome.report.groups {
             if let Some(plan) = &group.plan {
-                output.print(&report::plan_detail(plan, args.detail));
+                let names = field_names(&endpoints, plan.group_id).await;
+                output.print(&report::plan_detail(plan, args.detail, &names));
                 output.line("");
             }
         }
         output.print(&report::text(&outcome.report, Some(outcome.status)));
     }
     Ok(outcome.status)
+}
+
+/// The field names of a group by key, to name fields as `Name (field_1)`; empty (keys
+/// alone) when the group cannot be read again.
+async fn field_names(endpoints: &sync::Endpoints, group: u64) -> BTreeMap<String, String> {
+    match endpoints.sink.resolve_group(&GroupRef::Id(group)).await {
+        Ok(group) => group.fields.into_iter().map(|f| (f.key, f.name)).collect(),
+        Err(e) => {
+            tracing::debug!(group, error = %e.message, "field names not read");
+            BTreeMap::new()
+        }
+    }
 }
 
 /// One run of the selected jobs: connects, checks the credentials, syncs, prints.

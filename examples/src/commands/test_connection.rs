@@ -69,20 +69,32 @@ pub async fn check_connectwise(client: &connectwise_api::Client) -> Result<CwRea
 
 /// Signs in and reads the account settings.
 pub async fn check_assetpanda(client: &assetpanda_api::Client) -> Result<ApReached, CliError> {
-    let info = client.test_connection().await.map_err(|e| {
-        let refused = matches!(e, assetpanda_api::Error::Auth { .. })
-            || e.status()
-                .is_some_and(|s| s.as_u16() == 401 || s.as_u16() == 403);
-        CliError::Connection {
+    let info = client
+        .test_connection()
+        .await
+        .map_err(|e| CliError::Connection {
             side: "Asset Panda",
             message: e.to_string(),
-            credentials_refused: refused,
-        }
-    })?;
+            credentials_refused: ap_credentials_refused(&e),
+        })?;
 
     Ok(ApReached {
         user: info.user_label(),
         date_format: info.date_format.clone(),
+    })
+}
+
+/// Whether Asset Panda refused the credentials: a failed sign-in, a 401 or 403, or the
+/// login call answered with a 400 or 422 (how the v3 login answers a wrong email or
+/// password), as opposed to a server that could not be reached.
+pub fn ap_credentials_refused(error: &assetpanda_api::Error) -> bool {
+    if matches!(error, assetpanda_api::Error::Auth { .. }) {
+        return true;
+    }
+    error.api().is_some_and(|api| match api.status.as_u16() {
+        401 | 403 => true,
+        400 | 422 => api.path.contains("/session/token"),
+        _ => false,
     })
 }
 

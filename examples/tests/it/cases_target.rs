@@ -100,7 +100,7 @@ async fn h16_a_rejected_record_fails_alone_whatever_the_server_kept() {
         let devices = ran.out.lines().find(|l| l.starts_with("devices")).unwrap();
         let counts: Vec<&str> = devices.split_whitespace().collect();
         assert_eq!(
-            (counts[5], counts[10]),
+            (counts[5], counts[12]),
             ("2", "1"),
             "{failure:?}: {devices}"
         );

@@ -41,7 +41,8 @@ async fn plan_shows_changes_and_writes_nothing() {
     assert_eq!(world.ap_writes(), 0);
     assert!(world.all(DEVICES).is_empty());
     assert!(
-        ran.out.contains("[devices] Devices (139300): 60 create"),
+        ran.out
+            .contains("[devices] Devices (139300), dry run: would create 60, update 0"),
         "{}",
         ran.out
     );

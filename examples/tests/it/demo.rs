@@ -81,6 +81,13 @@ async fn the_demo_creates_then_updates_creates_and_archives_then_changes_nothing
         text.contains("== Run 3: nothing has changed since"),
         "{text}"
     );
+    let link_lines = text
+        .lines()
+        .filter(|l| l.contains("the link is left empty"))
+        .count();
+    assert!(link_lines <= 3, "one summary line per run: {text}");
+    let header = text.lines().find(|l| l.starts_with("job")).unwrap();
+    assert!(header.contains("deleted"), "{header}");
 }
 
 #[tokio::test]

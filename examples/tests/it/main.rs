@@ -5,6 +5,7 @@ mod cases_source;
 mod cases_target;
 mod commands;
 mod demo;
+mod first_use;
 mod readme;
 mod secrets;
 mod support;

@@ -27,3 +27,23 @@ fn the_readme_keeps_the_two_commands_at_the_top() {
     assert!(top.contains("cargo run --release --bin cw-ap-sync -- demo"));
     assert!(top.contains("cargo test --workspace"));
 }
+
+#[test]
+fn the_readme_says_what_an_unreachable_side_and_ctrl_c_give() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(readme).unwrap();
+    let exit = &text[text
+        .find("Exit status:")
+        .expect("the exit status paragraph")..];
+    let exit = exit.split("\n\n").next().unwrap();
+
+    assert!(
+        exit.contains("cannot be") && exit.contains("gives 4"),
+        "{exit}"
+    );
+    assert!(exit.contains("`test-connection`"), "{exit}");
+    assert!(
+        text.contains("A single `run` (without\n`--every`) stops at the first Ctrl-C"),
+        "the Ctrl-C paragraph"
+    );
+}

@@ -1,0 +1,152 @@
+//! What a new user runs into first: empty configurations, wrong passwords, schedules that
+//! never fire, typos in names, and how the reports read.
+
+use cw_ap_examples::ExitStatus;
+
+use crate::support::World;
+
+#[tokio::test]
+async fn a_configuration_without_jobs_exits_2_for_every_command() {
+    let world = World::demo(11, 3, 6).await;
+    let connections = world.servers.connections_toml();
+
+    for text in [connections.clone(), format!("jobs = []\n{connections}")] {
+        world.write_config(&text);
+        for command in ["run", "plan", "validate"] {
+            let ran = world.run(&[command]).await;
+
+            assert_eq!(ran.status, ExitStatus::ConfigError, "{command}: {ran:?}");
+            assert!(ran.err.contains("has no jobs"), "{command}: {}", ran.err);
+        }
+    }
+    assert_eq!(world.ap_writes(), 0);
+}
+
+#[tokio::test]
+async fn a_wrong_asset_panda_password_is_a_credential_problem() {
+    let world = World::demo(12, 3, 6).await;
+    let mut env = world.env();
+    env.insert("AP_PASSWORD".into(), "not-the-password".into());
+
+    let test = world.run_with_env(&["test-connection"], &env).await;
+    let run = world.run_with_env(&["run"], &env).await;
+
+    assert_eq!(test.status, ExitStatus::ConfigError, "{test:?}");
+    assert!(test.out.contains("Asset Panda: FAILED"), "{}", test.out);
+    assert_eq!(run.status, ExitStatus::ConfigError, "{run:?}");
+    assert!(!format!("{test:?}{run:?}").contains("not-the-password"));
+    assert_eq!(world.ap_writes(), 0);
+}
+
+#[tokio::test]
+async fn a_cron_schedule_that_never_fires_exits_2_and_says_so() {
+    let world = World::demo(13, 3, 6).await;
+
+    let ran = world.run(&["run", "--every", "0 0 31 2 *"]).await;
+
+    assert_eq!(ran.status, ExitStatus::ConfigError, "{ran:?}");
+    assert!(ran.err.contains("never fires"), "{}", ran.err);
+    assert_eq!(world.ap_writes(), 0);
+}
+
+#[tokio::test]
+async fn job_and_group_typos_get_a_suggestion() {
+    let world = World::demo(14, 3, 6).await;
+
+    let job = world.run(&["run", "--job", "devics"]).await;
+    world.patch_config(|t| t.replacen("target_group = 139300", "target_group = \"Devicez\"", 1));
+    let group = world.run(&["validate", "--job", "devices"]).await;
+
+    assert_eq!(job.status, ExitStatus::ConfigError);
+    assert!(job.err.contains("did you mean `devices`?"), "{}", job.err);
+    assert_ne!(group.status, ExitStatus::Success, "{group:?}");
+    assert!(
+        format!("{}{}", group.out, group.err).contains("did you mean `Devices`?"),
+        "{group:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_first_plan_names_fields_summarises_warnings_and_says_it_is_a_dry_run() {
+    let world = World::demo(15, 20, 200).await;
+
+    let ran = world.run(&["plan", "--detail", "3"]).await;
+
+    assert_eq!(ran.status, ExitStatus::Success, "{ran:?}");
+    assert_eq!(world.ap_writes(), 0);
+    let create = ran
+        .out
+        .lines()
+        .find(|l| l.starts_with("  create  record"))
+        .expect("a create line");
+    assert!(create.contains(" (field_1)=\""), "{create}");
+    assert!(
+        ran.out.contains("Dry run: nothing was written"),
+        "{}",
+        ran.out
+    );
+    assert!(ran.out.contains("would create"), "{}", ran.out);
+    assert!(
+        ran.out.lines().filter(|l| l.contains("warning:")).count() <= 2,
+        "{}",
+        ran.out
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_progress_shows_no_writing_stage() {
+    let world = World::demo(16, 5, 40).await;
+    let env = world.env();
+    let config = world.config.display().to_string();
+
+    let (stdout, stderr) = tokio::task::spawn_blocking(move || {
+        let out = assert_cmd::Command::cargo_bin("cw-ap-sync")
+            .expect("the binary is built")
+            .env_clear()
+            .envs(env)
+            .args(["-c", &config, "plan"])
+            .output()
+            .expect("the binary runs");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .expect("the command thread ends");
+
+    assert!(stdout.contains("Dry run"), "{stdout}");
+    assert!(stderr.contains("reading ConnectWise"), "{stderr}");
+    assert!(!stderr.contains("writing"), "{stderr}");
+    assert_eq!(world.ap_writes(), 0);
+}
+
+#[tokio::test]
+async fn many_warnings_of_one_kind_are_one_line() {
+    // NB: 300 generated companies include soft-deleted ones, whose devices stay unlinked.
+    let world = World::demo(42, 300, 600).await;
+
+    let ran = world.run(&["run"]).await;
+
+    assert_eq!(ran.status, ExitStatus::Success, "{ran:?}");
+    let devices: Vec<&str> = ran
+        .out
+        .lines()
+        .find(|l| l.starts_with("devices"))
+        .expect("a devices row")
+        .split_whitespace()
+        .collect();
+    let warnings: usize = devices.last().unwrap().parse().unwrap();
+    assert!(warnings > 1, "{}", ran.out);
+    let lines: Vec<&str> = ran
+        .out
+        .lines()
+        .filter(|l| l.contains("the link is left empty"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", ran.out);
+    assert!(
+        lines[0].contains(&format!("— {warnings} times; records ")),
+        "{}",
+        ran.out
+    );
+}
