@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{CustomFieldValue, CustomFields, Extra, Info, Reference};
+use super::common::{CustomFieldValue, Extra, Info, Reference};
 use super::de;
 use super::enums::{
     AgreementStatus, ApplicationCycle, ApplicationUnits, BillingOption, CycleBasis,
@@ -554,16 +554,4 @@ pub struct Agreement {
     pub extra: Extra,
 }
 
-impl CustomFields for Agreement {
-    fn custom_fields(&self) -> &[CustomFieldValue] {
-        self.custom_fields.as_deref().unwrap_or_default()
-    }
-}
-
-impl crate::ListItem for Agreement {
-    const REQUIRES_ID: bool = true;
-
-    fn record_id(&self) -> Option<i64> {
-        self.id.map(i64::from)
-    }
-}
+record_traits!(Agreement);

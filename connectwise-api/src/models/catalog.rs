@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{CustomFieldValue, CustomFields, Extra, Info, Reference};
+use super::common::{CustomFieldValue, Extra, Info, Reference};
 use super::de;
 use super::enums::{BillingOption, CycleBasis, PriceAttribute, ProductClass};
 
@@ -330,16 +330,4 @@ pub struct CatalogItem {
     pub extra: Extra,
 }
 
-impl CustomFields for CatalogItem {
-    fn custom_fields(&self) -> &[CustomFieldValue] {
-        self.custom_fields.as_deref().unwrap_or_default()
-    }
-}
-
-impl crate::ListItem for CatalogItem {
-    const REQUIRES_ID: bool = true;
-
-    fn record_id(&self) -> Option<i64> {
-        self.id.map(i64::from)
-    }
-}
+record_traits!(CatalogItem);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{CustomFieldValue, CustomFields, Extra, Info, Reference};
+use super::common::{CustomFieldValue, Extra, Info, Reference};
 use super::de;
 use super::CwDateTime;
 
@@ -452,16 +452,4 @@ pub struct Company {
     pub extra: Extra,
 }
 
-impl CustomFields for Company {
-    fn custom_fields(&self) -> &[CustomFieldValue] {
-        self.custom_fields.as_deref().unwrap_or_default()
-    }
-}
-
-impl crate::ListItem for Company {
-    const REQUIRES_ID: bool = true;
-
-    fn record_id(&self) -> Option<i64> {
-        self.id.map(i64::from)
-    }
-}
+record_traits!(Company);

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{CustomFieldValue, CustomFields, Extra, Info, Reference};
+use super::common::{CustomFieldValue, Extra, Info, Reference};
 use super::de;
 use super::ConfigurationQuestion;
 use super::CwDateTime;
@@ -365,19 +365,7 @@ pub struct Configuration {
     pub extra: Extra,
 }
 
-impl CustomFields for Configuration {
-    fn custom_fields(&self) -> &[CustomFieldValue] {
-        self.custom_fields.as_deref().unwrap_or_default()
-    }
-}
-
-impl crate::ListItem for Configuration {
-    const REQUIRES_ID: bool = true;
-
-    fn record_id(&self) -> Option<i64> {
-        self.id.map(i64::from)
-    }
-}
+record_traits!(Configuration);
 
 impl Configuration {
     /// The location id, from the `location` reference when present, else from the bare

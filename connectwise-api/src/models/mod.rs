@@ -3,6 +3,26 @@
 //! Every field is an `Option`, unknown fields are kept in `extra`, and re-encoding a
 //! record leaves unset fields out, so the same types serve as request bodies.
 
+/// Implements [`CustomFields`] and [`crate::ListItem`] for a record with an `id: Option<i32>`
+/// (required in listings) and a `custom_fields: Option<Vec<CustomFieldValue>>`.
+macro_rules! record_traits {
+    ($record:ty) => {
+        impl $crate::models::CustomFields for $record {
+            fn custom_fields(&self) -> &[$crate::models::CustomFieldValue] {
+                self.custom_fields.as_deref().unwrap_or_default()
+            }
+        }
+
+        impl $crate::ListItem for $record {
+            const REQUIRES_ID: bool = true;
+
+            fn record_id(&self) -> Option<i64> {
+                self.id.map(i64::from)
+            }
+        }
+    };
+}
+
 mod agreement;
 mod catalog;
 mod common;
