@@ -294,7 +294,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Accepts a plain `http://` site URL. Meant for fakes on loopback only.
+    /// Accepts a plain `http://` site URL on a loopback host (`127.0.0.1`, `::1`,
+    /// `localhost`), for fakes; plain http to any other host is always refused.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -391,6 +392,16 @@ impl ClientBuilder {
                     .to_owned(),
             });
         }
+        if root.scheme() == "http" && !is_loopback(&root) {
+            return Err(Error::Config {
+                field: "site".to_owned(),
+                reason: format!(
+                    "plain http to `{}` is refused: it is allowed for a loopback host \
+                     (127.0.0.1, ::1, localhost) only; use https",
+                    root.host_str().unwrap_or_default()
+                ),
+            });
+        }
         let page_size = self.page_size.unwrap_or(MAX_PAGE_SIZE);
         if page_size > MAX_PAGE_SIZE {
             return Err(Error::PageSizeTooLarge {
@@ -474,6 +485,16 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("throttle", &self.throttle)
             .finish_non_exhaustive()
+    }
+}
+
+/// Whether a URL names this machine: `localhost`, or a loopback address.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 

@@ -348,3 +348,40 @@ async fn a_next_link_to_another_host_never_receives_a_request() {
     assert_eq!(rows.len(), 2);
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }
+
+#[test]
+fn plain_http_is_accepted_for_loopback_only_and_only_when_allowed() {
+    let build = |url: &str, allow: bool| {
+        connectwise_api::Client::builder()
+            .company(crate::support::COMPANY)
+            .public_key(crate::support::PUBLIC_KEY)
+            .private_key(PRIVATE_KEY)
+            .client_id(crate::support::CLIENT_ID)
+            .site(connectwise_api::Site::Url(url.parse().unwrap()))
+            .allow_insecure_http(allow)
+            .build()
+    };
+
+    for url in [
+        "http://127.0.0.1:8080/",
+        "http://[::1]:9/",
+        "http://localhost/",
+    ] {
+        assert!(build(url, true).is_ok(), "{url}");
+        assert!(build(url, false).is_err(), "{url} without the opt-in");
+    }
+    for url in [
+        "http://psa.example.com/",
+        "http://10.0.0.5/",
+        "http://0.0.0.0:80/",
+    ] {
+        match build(url, true) {
+            Err(Error::Config { field, reason }) => {
+                assert_eq!(field, "site");
+                assert!(reason.contains("loopback"), "{reason}");
+            }
+            other => panic!("{url}: expected a Config error, got {other:?}"),
+        }
+    }
+    assert!(build("https://psa.example.com/", false).is_ok());
+}

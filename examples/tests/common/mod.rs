@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -374,16 +375,23 @@ impl World {
 
     /// Runs `cw-ap-sync -c <config> <args…>` in-process with the fakes' credentials;
     /// returns the exit status and everything printed.
-    pub async fn run_tool(&self, config: &std::path::Path, args: &[&str]) -> (ExitStatus, String) {
+    pub async fn run_tool(&self, config: &Path, args: &[&str]) -> (ExitStatus, String) {
+        let env = self.env().into_iter().map(|(k, v)| (k.to_owned(), v));
+        self.run_tool_with(config, args, env.collect()).await
+    }
+
+    /// [`World::run_tool`] with a given environment.
+    pub async fn run_tool_with(
+        &self,
+        config: &Path,
+        args: &[&str],
+        env: Vec<(String, String)>,
+    ) -> (ExitStatus, String) {
         let (output, out, err) = cw_ap_examples::output::Output::capture();
         let mut argv = vec!["cw-ap-sync".to_owned(), "-c".to_owned()];
         argv.push(config.display().to_string());
         argv.extend(args.iter().map(|a| a.to_string()));
-        let env = self
-            .env()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect();
+        let env = env.into_iter().collect();
 
         let status = cw_ap_examples::app::run_args(argv, &env, &output).await;
         (status, format!("{}{}", out.text(), err.text()))
