@@ -9,13 +9,52 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A target group, named in a job by its numeric id or by its name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum GroupRef {
     /// The group's numeric id (stable; preferred).
     Id(u64),
     /// The group's display name (resolved once per run).
     Name(String),
+}
+
+// NB: written out rather than derived (untagged), so that a wrong value says what is
+// expected instead of "did not match any variant".
+impl<'de> Deserialize<'de> for GroupRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(GroupRefVisitor)
+    }
+}
+
+struct GroupRefVisitor;
+
+impl serde::de::Visitor<'_> for GroupRefVisitor {
+    type Value = GroupRef;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a group id (a whole number above 0) or a group name (text)")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<GroupRef, E> {
+        if id == 0 {
+            return Err(E::invalid_value(serde::de::Unexpected::Unsigned(0), &self));
+        }
+        Ok(GroupRef::Id(id))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, id: i64) -> Result<GroupRef, E> {
+        match u64::try_from(id) {
+            Ok(id) => self.visit_u64(id),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(id), &self)),
+        }
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<GroupRef, E> {
+        if name.trim().is_empty() {
+            return Err(E::invalid_value(serde::de::Unexpected::Str(name), &self));
+        }
+        Ok(GroupRef::Name(name.to_owned()))
+    }
 }
 
 impl fmt::Display for GroupRef {

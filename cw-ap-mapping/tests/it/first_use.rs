@@ -203,3 +203,28 @@ fields = [{ source = "name", target = "field_1" },
     assert!(warnings[0].contains("999"), "{}", warnings[0]);
     assert_eq!(sink.writes(), 0);
 }
+
+#[test]
+fn a_group_that_is_neither_an_id_nor_a_name_says_what_is_expected() {
+    for value in ["-5", "0", "\"  \"", "1.5"] {
+        let text = COMPANIES.replace("target_group = 139301", &format!("target_group = {value}"));
+        let err = cw_ap_mapping::Config::from_toml_str(&text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a group id (a whole number above 0) or a group name"),
+            "{value}: {err}"
+        );
+        assert!(err.contains("line 5"), "{value}: {err}");
+    }
+    let by_id = cw_ap_mapping::Config::from_toml_str(COMPANIES).unwrap();
+    assert_eq!(
+        by_id.jobs[0].target_group,
+        cw_ap_mapping::GroupRef::Id(139301)
+    );
+    let by_name = COMPANIES.replace("target_group = 139301", "target_group = \"Companies\"");
+    assert_eq!(
+        cw_ap_mapping::Config::from_toml_str(&by_name).unwrap().jobs[0].target_group,
+        cw_ap_mapping::GroupRef::Name("Companies".into())
+    );
+}
