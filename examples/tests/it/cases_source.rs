@@ -36,6 +36,21 @@ fn put_object(world: &World, fields: serde_json::Value) -> String {
         .id
 }
 
+/// A world whose devices job maps the name alone, reading from `cw`.
+async fn names_only(cw: connectwise_api::fake::FakeConnectWiseBuilder) -> World {
+    World::build(cw, ap(), &devices_job("", &[("name", "field_1")])).await
+}
+
+/// Stores a device object `WS-<id>` with CW ID `<id>` for each id.
+fn put_workstations(world: &World, ids: std::ops::RangeInclusive<u32>) {
+    for id in ids {
+        put_object(
+            world,
+            json!({"field_1": format!("WS-{id}"), "field_20": id.to_string()}),
+        );
+    }
+}
+
 #[tokio::test]
 async fn h04_rejected_page_size_fails_the_group_and_writes_nothing() {
     let cw = FakeConnectWise::builder()
@@ -43,7 +58,7 @@ async fn h04_rejected_page_size_fails_the_group_and_writes_nothing() {
         .companies(2)
         .configurations(30)
         .max_page_size(100);
-    let world = World::build(cw, ap(), &devices_job("", &[("name", "field_1")])).await;
+    let world = names_only(cw).await;
 
     let ran = world.run(&["run"]).await;
 
@@ -177,7 +192,7 @@ async fn h13_empty_body_on_every_attempt_fails_the_group_with_no_writes() {
         .companies(2)
         .configurations(10)
         .faults(faults);
-    let world = World::build(cw, ap(), &devices_job("", &[("name", "field_1")])).await;
+    let world = names_only(cw).await;
 
     let ran = world.run(&["run"]).await;
 
@@ -194,12 +209,7 @@ async fn h13_empty_body_on_every_attempt_fails_the_group_with_no_writes() {
 
 #[tokio::test]
 async fn h23_filters_go_out_as_written_and_a_bad_condition_is_a_bad_request() {
-    let world = World::build(
-        FakeConnectWise::builder().seed(23).companies(40),
-        ap(),
-        &devices_job("", &[("name", "field_1")]),
-    )
-    .await;
+    let world = names_only(FakeConnectWise::builder().seed(23).companies(40)).await;
     let endpoints = cw_ap_examples::sync::connect(
         &cw_ap_examples::config::load(&world.config).unwrap(),
         &world.env(),
@@ -257,7 +267,7 @@ async fn h29_a_listing_that_breaks_part_way_keeps_what_it_read_and_archives_noth
         .companies(3)
         .configurations(250)
         .faults(faults);
-    let world = World::build(cw, ap(), &devices_job("", &[("name", "field_1")])).await;
+    let world = names_only(cw).await;
     world.patch_config(|t| t.replace("[connectwise]", "[connectwise]\npage_size = 25"));
     for n in 0..30 {
         put_object(
@@ -294,13 +304,7 @@ async fn h33_missing_from_the_filter_is_not_deleted() {
         &world,
         json!({"id": 1543, "name": "ACME-WS-018", "status": {"id": 3, "name": "Inactive"}}),
     );
-    let mut objects = Vec::new();
-    for id in 1542..=1545 {
-        objects.push(put_object(
-            &world,
-            json!({"field_1": format!("WS-{id}"), "field_20": id.to_string()}),
-        ));
-    }
+    put_workstations(&world, 1542..=1545);
 
     let ran = world.run(&["run"]).await;
 
@@ -360,12 +364,7 @@ async fn h33_a_failed_re_read_archives_nothing_and_reports_the_records_unverifie
         &world,
         json!({"id": 1542, "name": "ACME-WS-017", "status": {"id": 2, "name": "Active"}}),
     );
-    for id in 1542..=1545 {
-        put_object(
-            &world,
-            json!({"field_1": format!("WS-{id}"), "field_20": id.to_string()}),
-        );
-    }
+    put_workstations(&world, 1542..=1545);
 
     let ran = world.run(&["run", "--json"]).await;
 
