@@ -29,6 +29,33 @@ struct Work {
     attempt: u32,
 }
 
+impl Work {
+    /// The first sending of `items`, `size` at a time.
+    fn batches(items: &[usize], size: usize) -> VecDeque<Work> {
+        items
+            .chunks(size)
+            .map(|c| Work {
+                items: c.to_vec(),
+                attempt: 0,
+            })
+            .collect()
+    }
+
+    /// Puts the two halves of `items` at the front of `queue`, the first half first, at
+    /// the same attempt.
+    fn split_front(queue: &mut VecDeque<Work>, items: &[usize], attempt: u32) {
+        let (a, b) = items.split_at(items.len() / 2);
+        queue.push_front(Work {
+            items: b.to_vec(),
+            attempt,
+        });
+        queue.push_front(Work {
+            items: a.to_vec(),
+            attempt,
+        });
+    }
+}
+
 impl<K: Sink> Applier<'_, K> {
     fn advance(&mut self, n: usize) {
         self.done += n;
@@ -116,14 +143,8 @@ impl<K: Sink> Applier<'_, K> {
 
     async fn creates(&mut self, plan: &SyncPlan) {
         let key = self.job.keys[0].target.key.clone();
-        let mut queue: VecDeque<Work> = (0..plan.creates.len())
-            .collect::<Vec<_>>()
-            .chunks(self.batch)
-            .map(|c| Work {
-                items: c.to_vec(),
-                attempt: 0,
-            })
-            .collect();
+        let items: Vec<usize> = (0..plan.creates.len()).collect();
+        let mut queue = Work::batches(&items, self.batch);
 
         while let Some(work) = queue.pop_front() {
             let objects: Vec<NewObject> = work
@@ -223,18 +244,7 @@ impl<K: Sink> Applier<'_, K> {
                     self.fail(&record, None, message);
                     self.advance(1);
                 }
-                SinkErrorKind::Rejected => {
-                    let half = rest.len() / 2;
-                    let (a, b) = rest.split_at(half);
-                    queue.push_front(Work {
-                        items: b.to_vec(),
-                        attempt: work.attempt,
-                    });
-                    queue.push_front(Work {
-                        items: a.to_vec(),
-                        attempt: work.attempt,
-                    });
-                }
+                SinkErrorKind::Rejected => Work::split_front(&mut queue, &rest, work.attempt),
                 _ if work.attempt < self.retries => queue.push_front(Work {
                     items: rest,
                     attempt: work.attempt + 1,
@@ -265,13 +275,7 @@ impl<K: Sink> Applier<'_, K> {
                 !u.changes.is_empty() && !failed_unarchive.contains(&u.object)
             })
             .collect();
-        let mut queue: VecDeque<Work> = items
-            .chunks(self.batch)
-            .map(|c| Work {
-                items: c.to_vec(),
-                attempt: 0,
-            })
-            .collect();
+        let mut queue = Work::batches(&items, self.batch);
 
         while let Some(work) = queue.pop_front() {
             let updates: Vec<ObjectUpdate> = work
@@ -313,16 +317,7 @@ impl<K: Sink> Applier<'_, K> {
 
             match error.kind {
                 SinkErrorKind::Rejected if work.items.len() > 1 => {
-                    let half = work.items.len() / 2;
-                    let (a, b) = work.items.split_at(half);
-                    queue.push_front(Work {
-                        items: b.to_vec(),
-                        attempt: work.attempt,
-                    });
-                    queue.push_front(Work {
-                        items: a.to_vec(),
-                        attempt: work.attempt,
-                    });
+                    Work::split_front(&mut queue, &work.items, work.attempt)
                 }
                 // An update sends the same values again: safe to repeat.
                 SinkErrorKind::OutcomeUnknown if work.attempt < self.retries => {
