@@ -76,7 +76,8 @@ pub enum Site {
     /// rewritten to its `api-` twin; any other host (self-hosted servers) is used as given.
     Host(String),
     /// The server's root URL (scheme, host, port and an optional path prefix). The codebase
-    /// and `apis/3.0` are appended to it, and `login/companyinfo` is read under it. A plain
+    /// and `apis/3.0` are appended to it, and `login/companyinfo` is read under it; a full API
+    /// base URL (`…/v4_6_release/apis/3.0`) is cut back to its root. A plain
     /// `http://` URL needs [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http).
     Url(Url),
 }
@@ -160,6 +161,9 @@ fn url_root(url: &Url) -> Result<Url> {
     let mut root = url.clone();
     root.set_query(None);
     root.set_fragment(None);
+    if let Some(prefix) = without_api_base(root.path()) {
+        root.set_path(&prefix);
+    }
     if !root.path().ends_with('/') {
         let path = format!("{}/", root.path());
         root.set_path(&path);
@@ -171,4 +175,19 @@ fn url_root(url: &Url) -> Result<Url> {
         })?;
     }
     Ok(root)
+}
+
+/// The path before the codebase when `path` is a full API base (`/v4_6_release/apis/3.0`,
+/// with anything after it): people paste the base URL the vendor's documents show.
+fn without_api_base(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let apis = segments
+        .windows(2)
+        .position(|w| w[0].eq_ignore_ascii_case("apis") && w[1] == "3.0")?;
+    // NB: the segment before `apis` is the codebase; everything before it is the prefix.
+    let codebase = apis.checked_sub(1)?;
+    if segments[codebase].is_empty() {
+        return None;
+    }
+    Some(format!("{}/", segments[..codebase].join("/")))
 }

@@ -16,5 +16,6 @@ mod resources;
 mod retry_http;
 mod retry_table;
 mod sandbox;
+mod site_paths;
 mod support;
 mod throttle;
