@@ -2,11 +2,14 @@
 //! splitting a rejected batch to find the rejected records.
 
 use std::collections::{HashSet, VecDeque};
+use std::future::Future;
 
 use chrono::NaiveDate;
 
 use super::report::{GroupReport, Progress};
-use super::sink::{FieldMessage, NewObject, ObjectOutcome, ObjectUpdate, Sink, SinkErrorKind};
+use super::sink::{
+    FieldMessage, NewObject, ObjectOutcome, ObjectUpdate, Sink, SinkError, SinkErrorKind,
+};
 use super::ProgressFn;
 use crate::mapping::CompiledJob;
 use crate::plan::{Issue, SyncPlan};
@@ -113,16 +116,9 @@ impl<K: Sink> Applier<'_, K> {
         let mut failed = HashSet::new();
         for chunk in ids.chunks(self.batch) {
             let owned: Vec<String> = chunk.iter().map(|s| s.to_string()).collect();
-            let mut attempt = 0;
-            let outcome = loop {
-                match self.sink.unarchive_objects(self.job.group.id, &owned).await {
-                    Ok(()) => break Ok(()),
-                    Err(e) if e.kind == SinkErrorKind::OutcomeUnknown && attempt < self.retries => {
-                        attempt += 1;
-                    }
-                    Err(e) => break Err(e),
-                }
-            };
+            let (sink, group) = (self.sink, self.job.group.id);
+            let outcome =
+                repeat_if_unknown(self.retries, || sink.unarchive_objects(group, &owned)).await;
             match outcome {
                 Ok(()) => self.report.counts.unarchived += owned.len(),
                 Err(e) => {
@@ -345,20 +341,11 @@ impl<K: Sink> Applier<'_, K> {
     async fn archives(&mut self, plan: &SyncPlan) {
         for chunk in plan.archives.chunks(self.batch) {
             let ids: Vec<String> = chunk.iter().map(|a| a.object.clone()).collect();
-            let mut attempt = 0;
-            let outcome = loop {
-                match self
-                    .sink
-                    .archive_objects(self.job.group.id, &ids, self.stop_date)
-                    .await
-                {
-                    Ok(()) => break Ok(()),
-                    Err(e) if e.kind == SinkErrorKind::OutcomeUnknown && attempt < self.retries => {
-                        attempt += 1;
-                    }
-                    Err(e) => break Err(e),
-                }
-            };
+            let (sink, group, stop_date) = (self.sink, self.job.group.id, self.stop_date);
+            let outcome = repeat_if_unknown(self.retries, || {
+                sink.archive_objects(group, &ids, stop_date)
+            })
+            .await;
             match outcome {
                 Ok(()) => self.report.counts.archived += ids.len(),
                 Err(e) => {
@@ -372,6 +359,24 @@ impl<K: Sink> Applier<'_, K> {
                 }
             }
             self.advance(ids.len());
+        }
+    }
+}
+
+/// Calls `write` again while its outcome is unknown, at most `retries` more times:
+/// archiving and unarchiving set a state, so sending them again is safe.
+async fn repeat_if_unknown<F, Fut>(retries: u32, mut write: F) -> Result<(), SinkError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), SinkError>>,
+{
+    let mut attempt = 0;
+    loop {
+        match write().await {
+            Err(e) if e.kind == SinkErrorKind::OutcomeUnknown && attempt < retries => {
+                attempt += 1;
+            }
+            outcome => return outcome,
         }
     }
 }
