@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let parsed = match parse_conditions(&rendered) {
         Ok(parsed) => parsed,
-        Err(e) => panic!("{rendered:?} was rendered but does not parse: {e}"),
+        Err(e) => panic!("{rendered:?} was rendered but does not parse: {e:?}"),
     };
     if selector % 6 == 0 {
         match parsed {

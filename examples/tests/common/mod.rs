@@ -24,6 +24,10 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
 pub const COMPANIES: u64 = 139301;
+/// Credentials distinctive enough to search every output for.
+pub const CW_PRIVATE_KEY: &str = "cw-private-7d1e55-never-print";
+pub const AP_PASSWORD: &str = "ap-password-31c9aa-never-print";
+pub const AP_TOKEN: &str = "ap-token-e40b12-never-print";
 pub const DEVICES: u64 = 139300;
 
 /// The jobs every chaos run syncs: companies (soft-deleted ones archived), then the active
@@ -168,6 +172,7 @@ impl World {
     pub async fn start(seed: u64) -> World {
         let cw = FakeConnectWise::builder()
             .seed(seed)
+            .credentials("examplemsp", "PUBKEY", CW_PRIVATE_KEY)
             .server(ServerKind::Socket)
             .start()
             .await;
@@ -177,6 +182,8 @@ impl World {
             .group(companies)
             .group(devices)
             .search_limit_cap(10)
+            .user("sync@example.com", AP_PASSWORD)
+            .token(AP_TOKEN)
             .transport(Transport::Raw)
             .start()
             .await;
@@ -399,13 +406,19 @@ impl World {
 
     /// Turns seeded faults on at both fakes, each kind at about `rate` of the requests.
     pub fn faults_on(&self, seed: u64, rate: f64) {
+        self.faults_waiting(seed, rate, 7, 60);
+    }
+
+    /// [`World::faults_on`] with the given `Retry-After` of each fake's 429s (a process
+    /// with the real clock waits them out).
+    pub fn faults_waiting(&self, seed: u64, rate: f64, cw_wait: u64, ap_wait: u64) {
         let each = rate / 8.0;
         self.cw.state().set_faults(
             CwPlan::new(seed)
                 .share(
                     each,
                     CwFault::RateLimited {
-                        retry_after_secs: 7,
+                        retry_after_secs: cw_wait,
                     },
                 )
                 .share(each, CwFault::ServerError)
@@ -431,7 +444,7 @@ impl World {
             .share(
                 each,
                 ApFault::TooManyRequests {
-                    retry_after_secs: 60,
+                    retry_after_secs: ap_wait,
                 },
             )
             .share(each, ApFault::InternalServerError)
