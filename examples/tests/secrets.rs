@@ -11,6 +11,9 @@ use std::process::Command;
 use base64::Engine as _;
 use common::{World, AP_PASSWORD, AP_TOKEN, CW_PRIVATE_KEY};
 
+/// Environment variables, as given to the binary.
+type EnvVars = Vec<(String, String)>;
+
 /// What leaked into `text`, if anything.
 fn leak(text: &str) -> Option<String> {
     let basic = base64::engine::general_purpose::STANDARD
@@ -88,7 +91,7 @@ async fn h18_no_secret_in_trace_logs_under_faults_nor_with_refused_credentials()
     let token = with(with(good.clone(), "AP_EMAIL", None), "AP_PASSWORD", None);
     let token = with(token, "AP_TOKEN", Some(AP_TOKEN));
 
-    let runs: Vec<(&str, Vec<(String, String)>, Vec<&str>)> = vec![
+    let runs: Vec<(&str, EnvVars, Vec<&str>)> = vec![
         ("run under faults", good.clone(), vec!["-vvv", "run"]),
         (
             "plan under faults",
