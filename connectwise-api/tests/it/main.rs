@@ -10,6 +10,7 @@ mod fake_conditions;
 mod fake_server;
 mod fake_state;
 mod hostile;
+mod hostile_props;
 mod logging;
 mod pagination;
 mod resources;
