@@ -245,8 +245,20 @@ impl<S: Source, K: Sink> Engine<S, K> {
                         None => None,
                     };
                     match sample {
-                        Some(Ok(sample)) => {
-                            validate_job(job, index, &group, date_format, sample.as_ref())
+                        Some(Ok(Some(sample))) => {
+                            validate_job(job, index, &group, date_format, Some(&sample))
+                        }
+                        Some(Ok(None)) => {
+                            first.problems.push(crate::validate::Problem {
+                                severity: Severity::Warning,
+                                location: format!("jobs[{index}]"),
+                                message: "ConnectWise returned no record for this job (an \
+                                          empty collection, or a filter that matches nothing), \
+                                          so the mapping was not checked against a sample record"
+                                    .to_owned(),
+                                suggestion: None,
+                            });
+                            first
                         }
                         // NB: a check that could not happen is an error, not a silent pass.
                         Some(Err(e)) => {

@@ -68,7 +68,7 @@ pub struct FilterConfig {
 }
 
 /// A filter expression as written in a configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Filter {
     /// `{ field = "…", op = "…", value = … }`.
@@ -89,6 +89,52 @@ pub enum Filter {
         not: Box<Filter>,
     },
 }
+
+// NB: written out rather than derived (untagged): the shape is chosen by its keys, so a
+// mistake inside a condition (an unknown operator, a misspelt key) is reported as such
+// instead of "did not match any variant".
+impl<'de> Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct AnyOf {
+            any: Vec<Filter>,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct AllOf {
+            all: Vec<Filter>,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct NotOf {
+            not: Box<Filter>,
+        }
+
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let Some(map) = value.as_object() else {
+            return Err(D::Error::custom(FILTER_SHAPE));
+        };
+        let has = |key: &str| map.contains_key(key);
+        let built = if has("any") {
+            serde_json::from_value::<AnyOf>(value).map(|f| Filter::Any { any: f.any })
+        } else if has("all") {
+            serde_json::from_value::<AllOf>(value).map(|f| Filter::All { all: f.all })
+        } else if has("not") {
+            serde_json::from_value::<NotOf>(value).map(|f| Filter::Not { not: f.not })
+        } else if has("field") || has("op") {
+            serde_json::from_value::<Condition>(value).map(Filter::Condition)
+        } else {
+            return Err(D::Error::custom(FILTER_SHAPE));
+        };
+        built.map_err(D::Error::custom)
+    }
+}
+
+const FILTER_SHAPE: &str = "a filter condition is `{ field = \"…\", op = \"…\", value = … }`, \
+     `{ any = [ … ] }`, `{ all = [ … ] }` or `{ not = { … } }`";
 
 /// One comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -141,6 +141,9 @@ async fn validate_of_an_empty_collection_is_not_an_error() {
     let results = Engine::new(MemorySource::new(vec![]), sink)
         .validate(&config(DEVICES))
         .await;
+    let warnings: Vec<String> = results[0].1.warnings().map(|p| p.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("no record"), "{}", warnings[0]);
     assert_eq!(
         results[0].1.errors().count(),
         0,
@@ -227,4 +230,36 @@ fn a_group_that_is_neither_an_id_nor_a_name_says_what_is_expected() {
         cw_ap_mapping::Config::from_toml_str(&by_name).unwrap().jobs[0].target_group,
         cw_ap_mapping::GroupRef::Name("Companies".into())
     );
+}
+
+#[test]
+fn a_mistake_inside_a_filter_condition_is_named() {
+    let with = |filter: &str| {
+        let text = COMPANIES.replace(
+            "match_keys",
+            &format!("filter = {{ conditions = [{filter}] }}\nmatch_keys"),
+        );
+        cw_ap_mapping::Config::from_toml_str(&text).map(|_| ())
+    };
+
+    let op = with(r#"{ field = "name", op = "like_ish", value = "x" }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(op.contains("unknown variant `like_ish`"), "{op}");
+    assert!(op.contains("line 6"), "{op}");
+    let key = with(r#"{ field = "name", op = "=", valeu = "x" }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(key.contains("unknown field `valeu`"), "{key}");
+    let shape = with(r#"{ fild = "name" }"#).unwrap_err().to_string();
+    assert!(shape.contains("a filter condition is"), "{shape}");
+    let nested = with(r#"{ any = [{ field = "name", op = "~", value = "x" }] }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(nested.contains("unknown variant `~`"), "{nested}");
+
+    with(r#"{ any = [{ field = "name", op = "=", value = "x" }, { not = { field = "city", op = "is null" } }] }"#)
+        .expect("a well-formed filter");
+    with(r#"{ all = [{ field = "numberOfEmployees", op = ">", value = 3 }, { field = "name", op = "in", value = ["a", "b"] }] }"#)
+        .expect("a well-formed filter");
 }
