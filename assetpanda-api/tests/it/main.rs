@@ -15,6 +15,7 @@ mod fake_server;
 mod fake_writes;
 mod field_cases;
 mod field_cases_retry;
+mod hostile;
 mod objects;
 mod paging;
 mod refusals;
