@@ -214,7 +214,7 @@ pub struct LinkConfig {
 }
 
 /// What happens to a target object whose source record is gone or out of scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum OrphanPolicy {
     /// `"keep"` or `"archive"`.
@@ -229,6 +229,41 @@ pub enum OrphanPolicy {
         #[serde(default)]
         archive: bool,
     },
+}
+
+// NB: written out rather than derived (untagged), so that `"archiv"` or a table with a
+// missing key says what is wrong instead of "did not match any variant".
+impl<'de> Deserialize<'de> for OrphanPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct SetStatus {
+            set_status: String,
+            field: String,
+            #[serde(default)]
+            archive: bool,
+        }
+
+        let value = serde_json::Value::deserialize(deserializer)?;
+        match value {
+            serde_json::Value::String(_) => serde_json::from_value(value)
+                .map(OrphanPolicy::Simple)
+                .map_err(D::Error::custom),
+            serde_json::Value::Object(_) => serde_json::from_value::<SetStatus>(value)
+                .map(|s| OrphanPolicy::SetStatus {
+                    set_status: s.set_status,
+                    field: s.field,
+                    archive: s.archive,
+                })
+                .map_err(D::Error::custom),
+            _ => Err(D::Error::custom(
+                "expected \"keep\", \"archive\" or \
+                 { set_status = \"…\", field = \"…\", archive = true }",
+            )),
+        }
+    }
 }
 
 /// The simple orphan actions.

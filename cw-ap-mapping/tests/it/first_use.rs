@@ -263,3 +263,40 @@ fn a_mistake_inside_a_filter_condition_is_named() {
     with(r#"{ all = [{ field = "numberOfEmployees", op = ">", value = 3 }, { field = "name", op = "in", value = ["a", "b"] }] }"#)
         .expect("a well-formed filter");
 }
+
+#[test]
+fn a_wrong_orphan_policy_says_what_is_expected() {
+    let with = |policy: &str| {
+        let text = COMPANIES.replace("match_keys", &format!("on_deleted = {policy}\nmatch_keys"));
+        cw_ap_mapping::Config::from_toml_str(&text).map(|c| c.jobs[0].on_deleted.clone())
+    };
+
+    let typo = with(r#""archiv""#).unwrap_err().to_string();
+    assert!(
+        typo.contains("unknown variant `archiv`, expected `keep` or `archive`"),
+        "{typo}"
+    );
+    assert!(typo.contains("line 6"), "{typo}");
+    let missing = with(r#"{ set_status = "Retired" }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(missing.contains("missing field `field`"), "{missing}");
+    let number = with("3").unwrap_err().to_string();
+    assert!(
+        number.contains("expected \"keep\", \"archive\" or"),
+        "{number}"
+    );
+
+    assert_eq!(
+        with(r#""archive""#).unwrap(),
+        cw_ap_mapping::OrphanPolicy::archive()
+    );
+    assert_eq!(
+        with(r#"{ set_status = "Retired", field = "Status", archive = true }"#).unwrap(),
+        cw_ap_mapping::OrphanPolicy::SetStatus {
+            set_status: "Retired".into(),
+            field: "Status".into(),
+            archive: true,
+        }
+    );
+}
