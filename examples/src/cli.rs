@@ -6,9 +6,19 @@
 
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
 use clap::{Args, Parser, Subcommand};
 
 use crate::schedule::Schedule;
+
+/// The help heading of the options every command takes, listed after a command's own.
+const GLOBAL: &str = "Global options";
+
+/// The most companies a demo or the fake servers generate (they are held in memory).
+pub const MAX_COMPANIES: u64 = 100_000;
+
+/// The most devices a demo or the fake servers generate (they are held in memory).
+pub const MAX_DEVICES: u64 = 1_000_000;
 
 /// Keeps Asset Panda groups in step with a ConnectWise Manage account.
 ///
@@ -31,16 +41,24 @@ pub struct Cli {
         global = true,
         env = "CW_AP_SYNC_CONFIG",
         default_value = "cw-ap-sync.toml",
-        value_name = "FILE"
+        value_name = "FILE",
+        help_heading = GLOBAL
     )]
     pub config: PathBuf,
 
     /// More log detail (-v debug, -vv trace); RUST_LOG overrides.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 
     /// Less output: -q logs errors only and hides progress, -qq silences logs.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        action = clap::ArgAction::Count,
+        conflicts_with = "verbose",
+        help_heading = GLOBAL
+    )]
     pub quiet: u8,
 
     /// What to do.
@@ -189,8 +207,14 @@ pub struct HistoryArgs {
     #[arg(short, long, value_name = "NAME")]
     pub job: Option<String>,
 
-    /// How many runs to show.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
+    /// How many runs to show (at least 1).
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..)
+    )]
     pub limit: usize,
 
     /// Print the records as JSON lines.
@@ -205,12 +229,22 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 
-    /// How many companies the fake ConnectWise holds.
-    #[arg(long, value_name = "N", default_value_t = 300)]
+    /// How many companies the fake ConnectWise holds (1 to 100000).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 300,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_COMPANIES)
+    )]
     pub companies: usize,
 
-    /// How many devices (configurations) the fake ConnectWise holds.
-    #[arg(long, value_name = "N", default_value_t = 3000)]
+    /// How many devices (configurations) the fake ConnectWise holds (0 to 1000000).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3000,
+        value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_DEVICES)
+    )]
     pub devices: usize,
 
     /// Print each run's report as JSON instead of text.
@@ -270,6 +304,39 @@ mod tests {
                 "{flag} was accepted"
             );
         }
+    }
+
+    #[test]
+    fn a_command_lists_its_own_options_before_the_global_ones() {
+        let mut cli = Cli::command();
+        cli.build();
+        let help = cli
+            .find_subcommand_mut("init")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+
+        let own = help.find("--force").unwrap();
+        let heading = help.find("Global options:").expect("a global heading");
+        let global = help.find("-c, --config").unwrap();
+        assert!(own < heading && heading < global, "{help}");
+    }
+
+    #[test]
+    fn sizes_and_counts_out_of_range_are_refused() {
+        for args in [
+            &["cw-ap-sync", "history", "-n", "0"][..],
+            &["cw-ap-sync", "demo", "--devices", "99999999999"][..],
+            &["cw-ap-sync", "demo", "--companies", "0"][..],
+        ] {
+            let err = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}"
+            );
+        }
+        assert!(Cli::try_parse_from(["cw-ap-sync", "demo", "--devices", "0"]).is_ok());
     }
 
     #[test]

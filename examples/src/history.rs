@@ -74,13 +74,15 @@ pub fn read_last(
 
     let mut records = Vec::new();
     let mut unreadable = 0;
-    for line in BufReader::new(file).lines() {
+    // NB: read as bytes, so that a line with a bad byte (a torn write) is skipped and
+    // counted like any other unreadable line instead of ending the whole read.
+    for line in BufReader::new(file).split(b'\n') {
         let line = line?;
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
 
-        match serde_json::from_str::<RunRecord>(&line) {
+        match serde_json::from_slice::<RunRecord>(&line) {
             Ok(r) if job.is_none_or(|j| r.job == j) => records.push(r),
             Ok(_) => {}
             Err(_) => unreadable += 1,
@@ -217,13 +219,13 @@ mod tests {
             .append(true)
             .open(&path)
             .unwrap()
-            .write_all(b"{\"started_at\": tru\n")
+            .write_all(b"{\"started_at\": tru\n\xff\xfe\n")
             .unwrap();
         append(&path, &record("devices", 2, 0)).unwrap();
 
         let (all, bad) = read_last(&path, 10, None).unwrap();
 
-        assert_eq!(bad, 1);
+        assert_eq!(bad, 2);
         assert_eq!(all.len(), 2);
     }
 

@@ -393,6 +393,27 @@ mod tests {
     }
 
     #[test]
+    fn each_history_line_carries_its_own_jobs_duration() {
+        let mut companies = GroupReport::new("companies", Entity::Companies);
+        companies.timings.fetch_ms = 100;
+        companies.timings.apply_ms = 50;
+        let mut devices = GroupReport::new("devices", Entity::Configurations);
+        devices.timings.fetch_ms = 900;
+        let report = RunReport {
+            started_at: chrono::Utc::now(),
+            duration_ms: 5000,
+            dry_run: false,
+            groups: vec![companies, devices],
+        };
+
+        assert_eq!(
+            history_record(&report, "companies", "full").duration_ms,
+            150
+        );
+        assert_eq!(history_record(&report, "devices", "full").duration_ms, 900);
+    }
+
+    #[test]
     fn the_closing_line_shows_the_status_given() {
         let report = RunReport {
             started_at: chrono::Utc::now(),

@@ -157,10 +157,10 @@ impl Shutdown {
     pub fn on_ctrl_c() -> Shutdown {
         let (trigger, shutdown) = Shutdown::new();
         tokio::spawn(async move {
+            let mut presses = 0u32;
             while tokio::signal::ctrl_c().await.is_ok() {
-                tracing::warn!(
-                    "stop requested; finishing the run in progress (Ctrl-C again to abandon it)"
-                );
+                presses += 1;
+                tracing::warn!("{}", stop_message(presses));
                 trigger.trigger();
             }
         });
@@ -177,6 +177,15 @@ impl Shutdown {
         if self.rx.wait_for(|c| *c >= n).await.is_err() {
             std::future::pending::<()>().await;
         }
+    }
+}
+
+/// What the `presses`-th Ctrl-C does, as logged.
+pub fn stop_message(presses: u32) -> &'static str {
+    if presses <= 1 {
+        "stop requested; finishing the run in progress (Ctrl-C again to abandon it)"
+    } else {
+        "second stop request; abandoning the run in progress"
     }
 }
 

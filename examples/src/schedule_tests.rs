@@ -204,3 +204,10 @@ async fn a_second_stop_abandons_the_run_in_progress() {
 
     assert_eq!(status, ExitStatus::GroupFailed);
 }
+
+#[test]
+fn the_second_ctrl_c_says_it_abandons_the_run() {
+    assert!(stop_message(1).contains("finishing the run in progress"));
+    assert!(stop_message(2).contains("abandoning the run in progress"));
+    assert!(!stop_message(2).contains("Ctrl-C again"));
+}

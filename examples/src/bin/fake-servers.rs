@@ -4,24 +4,38 @@
 
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
 use clap::Parser;
+use cw_ap_examples::cli::{MAX_COMPANIES, MAX_DEVICES};
 use cw_ap_examples::demo::{self, DemoData};
 use cw_ap_examples::output::Output;
 
-/// Serves a fake ConnectWise and a fake Asset Panda on loopback with generated data.
+/// Starts a fake ConnectWise Manage and a fake Asset Panda on loopback ports, filled with
+/// generated data, and serves them until Ctrl-C.
+///
+/// It prints the environment variables and the cw-ap-sync configuration that reach them,
+/// so that `cw-ap-sync plan`, `run` or any other client can be tried without real accounts.
 #[derive(Debug, Parser)]
-#[command(name = "fake-servers", version, about, max_term_width = 100)]
+#[command(name = "fake-servers", version, max_term_width = 100)]
 struct Args {
     /// The seed of the generated data.
     #[arg(long, default_value_t = 42)]
     seed: u64,
 
-    /// Companies in the fake ConnectWise.
-    #[arg(long, default_value_t = 300)]
+    /// Companies in the fake ConnectWise (1 to 100000).
+    #[arg(
+        long,
+        default_value_t = 300,
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_COMPANIES)
+    )]
     companies: usize,
 
-    /// Devices (configurations) in the fake ConnectWise.
-    #[arg(long, default_value_t = 3000)]
+    /// Devices (configurations) in the fake ConnectWise (0 to 1000000).
+    #[arg(
+        long,
+        default_value_t = 3000,
+        value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_DEVICES)
+    )]
     devices: usize,
 
     /// The fake ConnectWise's port.

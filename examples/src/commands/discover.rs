@@ -100,6 +100,72 @@ fn short(value: &Value) -> String {
     }
 }
 
+/// A custom field seen in the sample records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenCustomField {
+    /// Its id.
+    pub id: Option<i64>,
+    /// Its caption.
+    pub caption: String,
+    /// Its type (`Text`, `Number`, `Date`, …).
+    pub kind: String,
+    /// The first value set in the sample, as short text.
+    pub sample: String,
+}
+
+impl SeenCustomField {
+    /// The path a mapping names it by: by caption when it has one, else by id.
+    pub fn path(&self) -> String {
+        let by_caption = !self.caption.is_empty() && !self.caption.contains(']');
+        match (&self.id, by_caption) {
+            (_, true) => format!("customFields[caption={}]", self.caption),
+            (Some(id), false) => format!("customFields[id={id}]"),
+            (None, false) => format!("customFields[caption={}]", self.caption),
+        }
+    }
+}
+
+/// Every custom field of the sample records, once each (by id, else by caption), in order
+/// of first appearance, with the first value set.
+pub fn custom_fields(records: &[Value]) -> Vec<SeenCustomField> {
+    let mut seen: Vec<SeenCustomField> = Vec::new();
+    let all = records
+        .iter()
+        .filter_map(|r| r.get("customFields").and_then(Value::as_array))
+        .flatten();
+    for field in all {
+        let id = field.get("id").and_then(Value::as_i64);
+        let caption = field
+            .get("caption")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let value = field.get("value").map(short).unwrap_or_default();
+        let same = |f: &SeenCustomField| match (id, f.id) {
+            (Some(a), Some(b)) => a == b,
+            _ => f.caption == caption,
+        };
+        match seen.iter_mut().find(|f| same(f)) {
+            Some(known) => {
+                if known.sample.is_empty() {
+                    known.sample = value;
+                }
+            }
+            None => seen.push(SeenCustomField {
+                id,
+                caption,
+                kind: field
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                sample: value,
+            }),
+        }
+    }
+    seen
+}
+
 /// Prints the groups and the entity's catalog with sample values.
 pub async fn run(
     args: &DiscoverArgs,
@@ -126,6 +192,7 @@ pub async fn run(
         })?
         .items;
     let catalog = catalog::catalog(entity);
+    let custom = custom_fields(&records);
 
     if args.json {
         let doc = json!({
@@ -138,6 +205,13 @@ pub async fn run(
                 "identifier": f.identifier,
                 "description": f.description,
                 "sample": sample(f.path, &records),
+            })).collect::<Vec<_>>(),
+            "custom_fields": custom.iter().map(|f| json!({
+                "id": f.id,
+                "caption": f.caption,
+                "type": f.kind,
+                "path": f.path(),
+                "sample": f.sample,
             })).collect::<Vec<_>>(),
         });
         output.line(&serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -196,6 +270,32 @@ pub async fn run(
         ]);
     }
     output.print(&render(&rows));
+
+    if custom.is_empty() {
+        output.line(&format!(
+            "\nNo custom fields in the sample {entity} records."
+        ));
+    } else {
+        output.line(&format!(
+            "\nCustom fields in the sample {entity} records (map one by its path; \
+             `customFields[id=N]` works too):"
+        ));
+        let mut rows = vec![vec![
+            "  path".to_owned(),
+            "id".to_owned(),
+            "type".to_owned(),
+            "sample".to_owned(),
+        ]];
+        for f in &custom {
+            rows.push(vec![
+                format!("  {}", f.path()),
+                f.id.map(|id| id.to_string()).unwrap_or_default(),
+                f.kind.clone(),
+                f.sample.clone(),
+            ]);
+        }
+        output.print(&render(&rows));
+    }
     Ok(ExitStatus::Success)
 }
 
@@ -224,5 +324,36 @@ mod tests {
         assert_eq!(sample("company/name", &records), "Acme");
         assert_eq!(sample("types[]/name", &records), "A, B");
         assert_eq!(sample("serialNumber", &records), "");
+    }
+
+    #[test]
+    fn custom_fields_are_listed_once_with_the_first_value_set() {
+        let records = vec![
+            json!({"id": 1, "customFields": [
+                {"id": 7, "caption": "RMM ID", "type": "Text"},
+                {"id": 9, "caption": "Key Count", "type": "Number", "value": 3}
+            ]}),
+            json!({"id": 2, "customFields": [
+                {"id": 7, "caption": "RMM ID", "type": "Text", "value": "agent-42"}
+            ]}),
+            json!({"id": 3}),
+        ];
+
+        let seen = custom_fields(&records);
+
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[0].path(), "customFields[caption=RMM ID]");
+        assert_eq!(
+            (seen[0].id, seen[0].kind.as_str(), seen[0].sample.as_str()),
+            (Some(7), "Text", "agent-42")
+        );
+        assert_eq!(seen[1].sample, "3");
+        let nameless = SeenCustomField {
+            id: Some(4),
+            caption: String::new(),
+            kind: String::new(),
+            sample: String::new(),
+        };
+        assert_eq!(nameless.path(), "customFields[id=4]");
     }
 }

@@ -87,6 +87,8 @@ pub async fn check_assetpanda(client: &assetpanda_api::Client) -> Result<ApReach
 /// Whether Asset Panda refused the credentials: a failed sign-in, a 401 or 403, or the
 /// login call answered with a 400 or 422 (how the v3 login answers a wrong email or
 /// password), as opposed to a server that could not be reached.
+// TODO: use `assetpanda_api::Error::is_credentials_refused`, which marks the login call
+// itself, instead of reading the path (a custom login path is missed here).
 pub fn ap_credentials_refused(error: &assetpanda_api::Error) -> bool {
     if matches!(error, assetpanda_api::Error::Auth { .. }) {
         return true;

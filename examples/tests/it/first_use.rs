@@ -150,3 +150,48 @@ async fn many_warnings_of_one_kind_are_one_line() {
         ran.out
     );
 }
+
+#[tokio::test]
+async fn discover_lists_the_custom_fields_of_the_sample_with_their_paths() {
+    let world = World::demo(17, 5, 30).await;
+
+    let text = world.run(&["discover", "--group", "Devices"]).await;
+    let json = world
+        .run(&["discover", "--group", "Devices", "--json"])
+        .await;
+
+    assert_eq!(text.status, ExitStatus::Success, "{text:?}");
+    let row = text
+        .out
+        .lines()
+        .find(|l| l.trim_start().starts_with("customFields[caption="))
+        .expect("a custom field row");
+    assert!(row.split_whitespace().count() >= 3, "{row}");
+    let doc: serde_json::Value = serde_json::from_str(&json.out).expect("JSON");
+    let custom = doc["custom_fields"].as_array().expect("custom_fields");
+    assert!(!custom.is_empty(), "{doc}");
+    for field in custom {
+        assert!(field["id"].is_i64(), "{field}");
+        let caption = field["caption"].as_str().unwrap();
+        assert_eq!(field["path"], format!("customFields[caption={caption}]"));
+        assert!(field["type"].is_string(), "{field}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fake_servers_help_describes_the_program() {
+    let help = tokio::task::spawn_blocking(|| {
+        let out = assert_cmd::Command::cargo_bin("fake-servers")
+            .expect("the binary is built")
+            .arg("--help")
+            .output()
+            .expect("the binary runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    })
+    .await
+    .expect("the command thread ends");
+
+    let first = help.lines().next().unwrap_or_default();
+    assert!(first.starts_with("Starts a fake ConnectWise"), "{help}");
+    assert!(!help.contains("small examples of each client"), "{help}");
+}
