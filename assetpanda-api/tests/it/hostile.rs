@@ -153,9 +153,17 @@ async fn a_huge_body_is_refused() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/json"))
         .mount(&server)
         .await;
-    let client = client_at(&server, 0);
+    let client = builder(&server, &RecordingClock::new())
+        .token(TOKEN)
+        .build()
+        .unwrap();
 
     let result = client.groups().list().await;
 
-    assert!(result.is_err(), "a 16 MB list of groups was read whole");
+    assert!(
+        matches!(result, Err(Error::Decode { .. }) | Ok(_))
+            .then_some(())
+            .is_none(),
+        "a 16 MB list of groups was read whole"
+    );
 }
