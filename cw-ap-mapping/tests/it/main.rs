@@ -6,6 +6,7 @@ mod config;
 mod engine;
 mod filters;
 mod first_use;
+mod hostile_config;
 mod paths;
 mod planner;
 mod properties;
