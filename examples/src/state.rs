@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// A job's saved state.
+/// A job's saved state. A key this tool does not write makes the file damaged, so that a
+/// hand-edited watermark is never silently ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JobState {
     /// Group name → the watermark for its next incremental read.
     #[serde(default)]
@@ -128,5 +130,22 @@ mod tests {
 
         assert!(err.contains("job.state.json"), "{err}");
         assert!(err.contains("delete it"), "{err}");
+    }
+
+    #[test]
+    fn an_unreadable_watermark_is_damage_not_an_empty_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("job.state.json");
+
+        for text in [
+            r#"{"watermark": "garbage"}"#,
+            r#"{"watermarks": {"job": "garbage"}}"#,
+        ] {
+            std::fs::write(&path, text).unwrap();
+
+            let err = load(&path).unwrap_err();
+
+            assert!(matches!(err, StateError::Damaged { .. }), "{text}: {err}");
+        }
     }
 }

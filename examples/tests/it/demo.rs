@@ -104,3 +104,27 @@ async fn the_demo_is_deterministic_for_a_seed() {
     };
     assert_eq!(counts(&a), counts(&b));
 }
+
+#[tokio::test]
+async fn a_tiny_demo_still_shows_its_three_runs() {
+    let servers = demo::start(DemoData {
+        seed: 42,
+        companies: 3,
+        devices: 5,
+        cw_port: 0,
+        ap_port: 0,
+    })
+    .await
+    .unwrap();
+    let (output, _, _) = Output::capture();
+    let progress = Progress::new(ProgressMode::Silent);
+
+    let outcome = demo::run_with(&servers, 42, false, &progress, &output)
+        .await
+        .unwrap();
+
+    assert_eq!(outcome.status, ExitStatus::Success, "{:?}", outcome.second);
+    let devices = outcome.second.group("devices").unwrap();
+    assert_eq!(devices.status, GroupStatus::Complete);
+    assert_eq!(devices.counts.archived, outcome.changes.deleted.len());
+}
