@@ -195,3 +195,34 @@ async fn fake_servers_help_describes_the_program() {
     assert!(first.starts_with("Starts a fake ConnectWise"), "{help}");
     assert!(!help.contains("small examples of each client"), "{help}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cw_list_companies_reaches_the_fake_on_loopback() {
+    let world = World::demo(18, 4, 4).await;
+    let mut env = world.env();
+    env.insert("CW_SITE".into(), world.servers.cw.uri().to_owned());
+
+    let (code, out, err) = tokio::task::spawn_blocking(move || {
+        let out = assert_cmd::Command::cargo_bin("cw-list-companies")
+            .expect("the binary is built")
+            .env_clear()
+            .envs(env)
+            .output()
+            .expect("the binary runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .expect("the command thread ends");
+
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(!err.contains("plain http"), "{err}");
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    assert!(readme.contains("`CW_SITE`") && readme.contains("`AP_BASE_URL`"));
+}
