@@ -8,6 +8,23 @@ use crate::config::{ApConnection, CwConnection};
 use crate::credentials::{ApCredentials, CwCredentials};
 use crate::error::CliError;
 
+/// Refuses a credential with control characters (a stray newline from a copied key),
+/// naming where it can come from and never its value.
+fn check_credential(
+    value: &str,
+    what: &str,
+    variable: &str,
+    file_key: &str,
+) -> Result<(), CliError> {
+    if value.chars().any(char::is_control) {
+        return Err(CliError::Usage(format!(
+            "{what} contains control characters (a line break?); check the environment \
+             variable {variable}, or `{file_key}` in the credentials file"
+        )));
+    }
+    Ok(())
+}
+
 fn config_error(section: &str, message: String) -> CliError {
     CliError::Config {
         path: format!("[{section}]").into(),
@@ -28,6 +45,34 @@ pub fn connectwise(
         .parse()
         .map_err(|e| config_error("connectwise", format!("site `{}`: {e}", conn.site)))?;
 
+    for (value, what, variable, key) in [
+        (
+            creds.company.as_str(),
+            "the ConnectWise company id",
+            "CW_COMPANY",
+            "company",
+        ),
+        (
+            creds.public_key.expose_secret(),
+            "the ConnectWise public key",
+            "CW_PUBLIC_KEY",
+            "public_key",
+        ),
+        (
+            creds.private_key.expose_secret(),
+            "the ConnectWise private key",
+            "CW_PRIVATE_KEY",
+            "private_key",
+        ),
+        (
+            creds.client_id.as_str(),
+            "the ConnectWise client id",
+            "CW_CLIENT_ID",
+            "client_id",
+        ),
+    ] {
+        check_credential(value, what, variable, &format!("connectwise.{key}"))?;
+    }
     let mut builder = connectwise_api::Client::builder()
         .company(creds.company.clone())
         .public_key(creds.public_key.expose_secret().to_owned())
@@ -112,6 +157,13 @@ pub fn assetpanda(
     if let Some(secs) = conn.timeout_secs {
         builder = builder.timeout(Duration::from_secs(secs));
     }
+    if conn.window_secs == Some(0) {
+        return Err(config_error(
+            "assetpanda",
+            "`window_secs` must be at least 1 (to turn the limit off, set `max_calls = 0`)"
+                .to_owned(),
+        ));
+    }
     if conn.max_calls.is_some() || conn.window_secs.is_some() {
         let settings = assetpanda_api::ThrottleConfig::new(
             conn.max_calls.unwrap_or(360),
@@ -149,4 +201,57 @@ pub fn assetpanda(
     builder
         .build()
         .map_err(|e| config_error("assetpanda", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+
+    use super::*;
+
+    fn creds(private_key: &str) -> CwCredentials {
+        CwCredentials {
+            company: "examplemsp".into(),
+            public_key: SecretString::from("PUBKEY"),
+            private_key: SecretString::from(private_key.to_owned()),
+            client_id: "11111111-2222-4333-8444-555555555555".into(),
+        }
+    }
+
+    fn conn() -> CwConnection {
+        crate::config::parse(
+            std::path::Path::new("x.toml"),
+            "[connectwise]\nsite = \"na\"\n",
+        )
+        .unwrap()
+        .connectwise
+    }
+
+    #[test]
+    fn a_bad_credential_names_its_variable_and_never_its_value() {
+        let err = connectwise(&conn(), &creds("SECRET\nTAIL"))
+            .unwrap_err()
+            .to_string();
+
+        assert!(err.contains("CW_PRIVATE_KEY"), "{err}");
+        assert!(err.contains("connectwise.private_key"), "{err}");
+        assert!(
+            !err.contains("SECRET") && !err.contains("configuration"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_zero_window_names_the_setting() {
+        let conn = ApConnection {
+            window_secs: Some(0),
+            ..ApConnection::default()
+        };
+        let creds = ApCredentials::Token(SecretString::from("TOKEN"));
+
+        let err = assetpanda(&conn, &creds).unwrap_err().to_string();
+
+        assert!(err.contains("`window_secs` must be at least 1"), "{err}");
+        assert!(!err.contains("burst"), "{err}");
+    }
 }
