@@ -1,6 +1,7 @@
 //! Lists the groups of an Asset Panda account and the fields of each, reading the
 //! credentials from the environment: `AP_TOKEN` (a ready bearer token), or `AP_EMAIL` and
-//! `AP_PASSWORD` (the v3 login). `AP_BASE_URL` overrides the API host.
+//! `AP_PASSWORD` (the v3 login). `AP_BASE_URL` overrides the API host. It exits 2 when the
+//! setup is incomplete or the credentials are refused, and 4 when the server cannot be used.
 //!
 //! ```text
 //! AP_EMAIL=sync-service@example.com AP_PASSWORD=… \
@@ -10,6 +11,7 @@
 use std::process::ExitCode;
 
 use assetpanda_api::{Client, Field};
+use cw_ap_examples::commands::test_connection::ap_credentials_refused;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -74,16 +76,22 @@ async fn main() -> ExitCode {
     let client = match build() {
         Ok(client) => client,
         Err(message) => {
-            eprintln!("ap-list-groups: {message}");
+            eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
 
+    // NB: the exit codes follow cw-ap-sync's: 2 for refused credentials, 4 for a server
+    // that could not be used.
     match run(&client).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("ap-list-groups: {error}");
-            ExitCode::FAILURE
+            eprintln!("error: {error}");
+            if ap_credentials_refused(&error) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(4)
+            }
         }
     }
 }

@@ -226,3 +226,30 @@ async fn cw_list_companies_reaches_the_fake_on_loopback() {
     .unwrap();
     assert!(readme.contains("`CW_SITE`") && readme.contains("`AP_BASE_URL`"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ap_list_groups_reports_a_wrong_password_like_cw_ap_sync() {
+    let world = World::demo(19, 3, 3).await;
+    let mut env = world.env();
+    env.insert("AP_BASE_URL".into(), world.servers.ap.uri().to_string());
+    env.insert("AP_PASSWORD".into(), "not-the-password".into());
+
+    let (code, err) = tokio::task::spawn_blocking(move || {
+        let out = assert_cmd::Command::cargo_bin("ap-list-groups")
+            .expect("the binary is built")
+            .env_clear()
+            .envs(env)
+            .output()
+            .expect("the binary runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .expect("the command thread ends");
+
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(!err.contains("not-the-password"), "{err}");
+}
