@@ -96,7 +96,18 @@ pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize
             out.push_str(&format!("\n[{}] {}: {reason}\n", g.job, g.status));
         }
         out.push_str(&issues("error", &g.errors, shown));
-        out.push_str(&issues("warning", &g.warnings, shown));
+        // NB: a guard stop is also a job warning; the reason line above already says it.
+        let warnings: Vec<Issue> = g
+            .warnings
+            .iter()
+            .filter(|w| {
+                !(w.record.is_none()
+                    && w.field.is_none()
+                    && g.reason.as_deref() == Some(w.message.as_str()))
+            })
+            .cloned()
+            .collect();
+        out.push_str(&issues("warning", &warnings, shown));
     }
 
     let status = status.unwrap_or_else(|| exit_status(report));
@@ -411,6 +422,32 @@ mod tests {
             150
         );
         assert_eq!(history_record(&report, "devices", "full").duration_ms, 900);
+    }
+
+    #[test]
+    fn a_guard_stop_is_said_once() {
+        let reason = "the archive guard stopped the group: 1 of the 5 objects";
+        let mut group = GroupReport::new("devices", Entity::Configurations);
+        group.status = GroupStatus::Stopped;
+        group.reason = Some(reason.to_owned());
+        group.warnings = vec![
+            Issue::job("devices", reason),
+            Issue::job("devices", "another warning"),
+        ];
+        let report = RunReport {
+            started_at: chrono::Utc::now(),
+            duration_ms: 0,
+            dry_run: false,
+            groups: vec![group],
+        };
+
+        let text = text(&report, None);
+
+        assert_eq!(text.matches(reason).count(), 1, "{text}");
+        assert!(
+            text.contains("warning: [devices] another warning"),
+            "{text}"
+        );
     }
 
     #[test]
