@@ -133,6 +133,19 @@ pub fn example(cw_url: &str) -> String {
     EXAMPLE.replace("{CW_URL}", &cw_url.replace('"', ""))
 }
 
+/// The example text with its `[connectwise]` and `[assetpanda]` sections replaced by
+/// `sections` (those of a configuration that already reaches the accounts).
+pub fn with_connections(example: &str, sections: &str) -> String {
+    let start = example.find("[connectwise]\n");
+    let end = example.find("# Companies first");
+    match (start, end) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{sections}\n{}", &example[..start], &example[end..])
+        }
+        _ => example.to_owned(),
+    }
+}
+
 const EXAMPLE: &str = r#"# cw-ap-sync configuration.
 #
 # Credentials never go in this file. Set them in the environment:

@@ -56,7 +56,19 @@ pub async fn run(
     if !live.is_empty() {
         // NB: an existing configuration says how to reach the account; else the defaults.
         let (connection, credentials_file) = match crate::config::load(config_path) {
-            Ok(loaded) => (loaded.config.assetpanda.clone(), loaded.credentials_path()),
+            Ok(loaded) => {
+                // NB: the proposals come from this account, so the file reaches it too.
+                let section = |name: &str, body: Result<String, toml::ser::Error>| {
+                    body.map(|b| format!("[{name}]\n{b}")).unwrap_or_default()
+                };
+                let sections = format!(
+                    "{}\n{}",
+                    section("connectwise", toml::to_string(&loaded.config.connectwise)),
+                    section("assetpanda", toml::to_string(&loaded.config.assetpanda)),
+                );
+                text = template::with_connections(&text, &sections);
+                (loaded.config.assetpanda.clone(), loaded.credentials_path())
+            }
             Err(_) => (ApConnection::default(), None),
         };
         let credentials = CredentialSource::load(env.clone(), credentials_file.as_deref())?;

@@ -253,3 +253,25 @@ async fn ap_list_groups_reports_a_wrong_password_like_cw_ap_sync() {
     assert!(err.starts_with("error: "), "{err}");
     assert!(!err.contains("not-the-password"), "{err}");
 }
+
+#[tokio::test]
+async fn init_from_a_configuration_keeps_its_connection_sections() {
+    let world = World::demo(20, 3, 3).await;
+    let target = world.dir.path().join("proposed.toml");
+    let target_text = target.display().to_string();
+
+    let ran = world
+        .run(&["init", "--devices-group", "Devices", "-o", &target_text])
+        .await;
+
+    assert_eq!(ran.status, ExitStatus::Success, "{ran:?}");
+    let written = cw_ap_examples::config::load(&target).expect("the file reads");
+    let source = cw_ap_examples::config::load(&world.config).unwrap();
+    assert_eq!(written.config.connectwise, source.config.connectwise);
+    assert_eq!(written.config.assetpanda, source.config.assetpanda);
+    assert!(written
+        .config
+        .jobs
+        .iter()
+        .any(|j| j.name == "devices-proposed"));
+}
