@@ -36,6 +36,16 @@ fn build() -> Result<Client, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The exit status of a failed call, as cw-ap-sync's: 2 when the credentials were refused
+/// or the company is unknown (fix the settings), 4 when the server could not be used.
+fn exit_for(error: &connectwise_api::Error) -> ExitCode {
+    let refused = matches!(error, connectwise_api::Error::UnknownCompany { .. })
+        || error
+            .api()
+            .is_some_and(|a| a.kind() == connectwise_api::ApiErrorKind::Unauthorized);
+    ExitCode::from(if refused { 2 } else { 4 })
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let client = match build() {
@@ -47,7 +57,7 @@ async fn main() -> ExitCode {
     };
     if let Err(e) = client.discover().await {
         eprintln!("error: company lookup failed: {e}");
-        return ExitCode::from(2);
+        return exit_for(&e);
     }
 
     let mut companies = client
@@ -75,7 +85,7 @@ async fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                return ExitCode::from(1);
+                return exit_for(&e);
             }
         }
     }

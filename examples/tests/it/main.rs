@@ -3,6 +3,7 @@
 mod cases_access;
 mod cases_source;
 mod cases_target;
+mod client_examples;
 mod commands;
 mod demo;
 mod first_use;
