@@ -5,7 +5,7 @@
 #[non_exhaustive]
 pub enum ConfigError {
     /// The TOML text is malformed or does not fit the configuration type.
-    #[error("configuration (TOML) line {line}, column {column}: {message}")]
+    #[error("TOML line {line}, column {column}: {message}")]
     Toml {
         /// 1-based line of the problem (0 when unknown).
         line: usize,
@@ -15,7 +15,7 @@ pub enum ConfigError {
         message: String,
     },
     /// The JSON text is malformed or does not fit the configuration type.
-    #[error("configuration (JSON) at `{path}`, line {line}, column {column}: {message}")]
+    #[error("JSON at `{path}`, line {line}, column {column}: {message}")]
     Json {
         /// The JSON path of the problem (`jobs[0].entity`).
         path: String,

@@ -300,3 +300,14 @@ fn a_wrong_orphan_policy_says_what_is_expected() {
         }
     );
 }
+
+#[test]
+fn a_toml_error_does_not_repeat_the_word_configuration() {
+    // Programs put "configuration <file>:" in front of this text.
+    let err = cw_ap_mapping::Config::from_toml_str("[connectwise\n")
+        .unwrap_err()
+        .to_string();
+
+    assert!(err.starts_with("TOML line 1, column 13: "), "{err}");
+    assert!(!err.contains("configuration"), "{err}");
+}
