@@ -360,7 +360,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
             )));
         };
 
-        let links = self.links(&compiled, report).await;
+        let links = self.links(&compiled).await?;
         let mut planner = Planner::new(&compiled)
             .with_links(links)
             .override_archive_guard(self.options.allow_mass_archive);
@@ -395,6 +395,14 @@ impl<S: Source, K: Sink> Engine<S, K> {
         if let Some(reason) = &broken {
             report.status = GroupStatus::Incomplete;
             report.reason = Some(reason.clone());
+        } else if !plan.unverified.is_empty() {
+            // NB: records that may have been deleted at source but could not be checked leave
+            // the group short of its end state: the run is incomplete, never complete.
+            report.status = GroupStatus::Incomplete;
+            report.reason = Some(format!(
+                "{} missing records could not be verified, so none of them was archived",
+                plan.unverified.len()
+            ));
         }
         if self.options.dry_run {
             let c = plan.counts();

@@ -57,20 +57,23 @@ impl<S: Source, K: Sink> Engine<S, K> {
         }
     }
 
-    pub(super) async fn links(&self, job: &CompiledJob, report: &mut GroupReport) -> LinkIndex {
+    /// The link indexes of the job's link fields. A linked group that cannot be read stops
+    /// the job: planning without its index would clear every link of the group.
+    pub(super) async fn links(&self, job: &CompiledJob) -> Result<LinkIndex, Stop> {
         let mut links = LinkIndex::new();
         for (index, field) in job.fields.iter().enumerate() {
             let Some(link) = &field.link else { continue };
-            match self.link_index(link).await {
-                Ok(map) => {
-                    links.insert(index, map);
-                }
-                Err(message) => report
-                    .warnings
-                    .push(Issue::job(&job.name, message).with_field(field.target.describe())),
-            }
+            let map = self.link_index(link).await.map_err(|message| Stop {
+                status: GroupStatus::Failed,
+                failure: Some(FailureKind::Access),
+                reason: format!(
+                    "{}: {message}; nothing was written, so that no link is cleared",
+                    field.target.describe()
+                ),
+            })?;
+            links.insert(index, map);
         }
-        links
+        Ok(links)
     }
 
     pub(super) async fn link_index(

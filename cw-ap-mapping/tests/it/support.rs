@@ -268,6 +268,8 @@ pub struct MemorySink {
     next_id: Mutex<usize>,
     /// The archive stop dates received.
     pub stop_dates: Mutex<Vec<NaiveDate>>,
+    /// A group whose listing breaks off with an error.
+    pub failing_listing: Option<u64>,
 }
 
 impl MemorySink {
@@ -286,6 +288,7 @@ impl MemorySink {
             appear_after_listing: Mutex::new(Vec::new()),
             next_id: Mutex::new(900_000 + count),
             stop_dates: Mutex::new(Vec::new()),
+            failing_listing: None,
         }
     }
 
@@ -363,6 +366,10 @@ impl Sink for MemorySink {
     }
 
     fn list_objects<'a>(&'a self, group_id: u64) -> ObjectStream<'a> {
+        if self.failing_listing == Some(group_id) {
+            let error = SinkError::new(SinkErrorKind::Failed, "503 Service Unavailable");
+            return Box::pin(stream::iter([Err(error)]));
+        }
         let objects = self.objects_of(group_id);
         let appear = std::mem::take(&mut *self.appear_after_listing.lock().unwrap());
         for (group, object) in appear {

@@ -315,6 +315,12 @@ async fn h33_missing_from_the_filtered_list_is_not_deleted() {
     assert!(archived_ids(&sink, 139300).is_empty());
     let devices = report.group("devices").unwrap();
     assert_eq!(devices.counts.unverified, 3);
+    assert_eq!(
+        devices.status,
+        GroupStatus::Incomplete,
+        "unverified removals leave the group short of its end state"
+    );
+    assert_eq!(report.exit_code(), ExitCode::GroupFailed);
     assert!(devices
         .warnings
         .iter()
@@ -430,4 +436,50 @@ async fn h28_a_forbidden_collection_fails_its_own_group_only() {
     assert_eq!(sink.calls(), [Call::Create(vec!["1".into()])]);
     assert_eq!(report.exit_code(), ExitCode::GroupFailed);
     assert!(report.is_partial());
+}
+
+#[tokio::test]
+async fn a_linked_group_that_cannot_be_listed_fails_the_job_and_clears_no_link() {
+    let linked = object(
+        &oid(1),
+        json!({"field_1": "WS-1", "field_20": "1", "field_40": "company-object"}),
+    );
+    let mut sink = MemorySink::new(vec![devices(), companies()], vec![(139300, vec![linked])]);
+    sink.failing_listing = Some(139301);
+    let sink = Arc::new(sink);
+    let source = MemorySource::new(vec![
+        json!({"id": 1, "name": "WS-1-renamed", "company": {"id": 250, "name": "Acme"}}),
+    ]);
+    let text = r#"[[jobs]]
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{ target = "field_20" }]
+fields = [{ source = "name", target = "field_1" },
+          { source = "company", target = "field_40", link = { group = 139301, field = "field_20" } }]
+"#;
+
+    let report = Engine::new(source, sink.clone())
+        .with_options(options())
+        .run(&config(text))
+        .await;
+
+    let devices = report.group("devices").unwrap();
+    assert_eq!(devices.status, GroupStatus::Failed, "{devices:?}");
+    assert!(devices
+        .reason
+        .as_deref()
+        .unwrap_or("")
+        .contains("no link is cleared"));
+    assert_eq!(
+        sink.writes(),
+        0,
+        "nothing may be written without the link index"
+    );
+    assert_eq!(
+        sink.objects_of(139300)[0].fields["field_40"],
+        "company-object",
+        "the stored link is untouched"
+    );
+    assert_eq!(report.exit_code(), ExitCode::GroupFailed);
 }
