@@ -326,6 +326,18 @@ impl Sink for ApSink {
             .create_batch(batch)
             .await
             .map_err(|e| sink_error(&e, true))?;
+        // NB: the create answer is not documented. One that does not list every object
+        // sent may have stored any of them: the engine must re-read before sending again.
+        if outcome.objects.len() != objects.len() {
+            return Err(SinkError::new(
+                SinkErrorKind::OutcomeUnknown,
+                format!(
+                    "the create answer listed {} of the {} objects sent",
+                    outcome.objects.len(),
+                    objects.len()
+                ),
+            ));
+        }
         Ok(outcomes(&outcome, objects.len()))
     }
 
