@@ -449,11 +449,16 @@ fn flatten<'a>(parts: &'a [Condition], connective: &str, out: &mut Vec<&'a Condi
 }
 
 fn check_field(field: &str) -> Result<&str> {
-    let valid = !field.is_empty()
-        && field
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '.'));
-    if valid {
+    const KEYWORDS: [&str; 8] = ["and", "or", "not", "null", "true", "false", "like", "in"];
+    let segment_ok = |segment: &str| {
+        let mut chars = segment.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
+            && !KEYWORDS.iter().any(|k| segment.eq_ignore_ascii_case(k))
+    };
+    if field.split('/').all(segment_ok) {
         Ok(field)
     } else {
         Err(Error::InvalidCondition {

@@ -372,3 +372,35 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn field_paths_the_server_cannot_read_are_refused() {
+    for field in [
+        "",
+        "/",
+        "a//b",
+        "company/",
+        "6NLJ",
+        "null",
+        "company/and",
+        "na me",
+    ] {
+        let rendered = Condition::eq(field, 1).render();
+        assert!(
+            matches!(rendered, Err(Error::InvalidCondition { .. })),
+            "`{field}` was accepted: {rendered:?}"
+        );
+    }
+    for field in [
+        "id",
+        "company/name",
+        "_info/lastUpdated",
+        "types.name",
+        "nullable",
+    ] {
+        assert!(
+            Condition::eq(field, 1).render().is_ok(),
+            "`{field}` was refused"
+        );
+    }
+}
