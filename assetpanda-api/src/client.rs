@@ -175,7 +175,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Allows a plain `http://` base URL, for local fakes. Off by default.
+    /// Allows a plain `http://` base URL on a loopback host (`localhost`, `127.0.0.1`,
+    /// `::1`), for local fakes. Off by default; any other host still needs https.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
@@ -386,7 +387,13 @@ fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
 
     match url.scheme() {
         "https" => {}
-        "http" if allow_http => {}
+        "http" if allow_http && is_loopback(&url) => {}
+        "http" if allow_http => {
+            return Err(Error::config(format!(
+                "base URL `{text}` uses plain http to a host that is not this machine; \
+                 plain http is allowed for loopback only"
+            )))
+        }
         "http" => {
             return Err(Error::config(format!(
                 "base URL `{text}` uses plain http; call allow_insecure_http(true) for a local fake"
@@ -405,4 +412,14 @@ fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
     }
 
     Ok(url)
+}
+
+/// Whether a URL names this machine: `localhost`, or a loopback address.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
