@@ -11,7 +11,6 @@
 use std::process::ExitCode;
 
 use assetpanda_api::{Client, Field};
-use cw_ap_examples::commands::test_connection::ap_credentials_refused;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -87,7 +86,7 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
-            if ap_credentials_refused(&error) {
+            if error.is_credentials_refused() {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(4)

@@ -75,28 +75,12 @@ pub async fn check_assetpanda(client: &assetpanda_api::Client) -> Result<ApReach
         .map_err(|e| CliError::Connection {
             side: "Asset Panda",
             message: e.to_string(),
-            credentials_refused: ap_credentials_refused(&e),
+            credentials_refused: e.is_credentials_refused(),
         })?;
 
     Ok(ApReached {
         user: info.user_label(),
         date_format: info.date_format.clone(),
-    })
-}
-
-/// Whether Asset Panda refused the credentials: a failed sign-in, a 401 or 403, or the
-/// login call answered with a 400 or 422 (how the v3 login answers a wrong email or
-/// password), as opposed to a server that could not be reached.
-// TODO: use `assetpanda_api::Error::is_credentials_refused`, which marks the login call
-// itself, instead of reading the path (a custom login path is missed here).
-pub fn ap_credentials_refused(error: &assetpanda_api::Error) -> bool {
-    if matches!(error, assetpanda_api::Error::Auth { .. }) {
-        return true;
-    }
-    error.api().is_some_and(|api| match api.status.as_u16() {
-        401 | 403 => true,
-        400 | 422 => api.path.contains("/session/token"),
-        _ => false,
     })
 }
 
