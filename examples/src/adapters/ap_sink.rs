@@ -24,6 +24,8 @@ use serde_json::Value;
 pub struct ApSink {
     client: Client,
     date_format: Option<String>,
+    /// The account's date format, read once per sink rather than once per job.
+    account_date_format: tokio::sync::OnceCell<String>,
 }
 
 impl ApSink {
@@ -33,6 +35,7 @@ impl ApSink {
         ApSink {
             client,
             date_format,
+            account_date_format: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -248,17 +251,24 @@ impl Sink for ApSink {
         if let Some(format) = &self.date_format {
             return Ok(format.clone());
         }
-        let settings = self
-            .client
-            .settings()
-            .await
-            .map_err(|e| sink_error(&e, false))?;
-        settings.settings.date_format.ok_or_else(|| {
-            SinkError::new(
-                SinkErrorKind::Failed,
-                "the account settings name no date format; set `date_format` in [assetpanda]",
-            )
-        })
+        let format = self
+            .account_date_format
+            .get_or_try_init(|| async {
+                let settings = self
+                    .client
+                    .settings()
+                    .await
+                    .map_err(|e| sink_error(&e, false))?;
+                settings.settings.date_format.ok_or_else(|| {
+                    SinkError::new(
+                        SinkErrorKind::Failed,
+                        "the account settings name no date format; set `date_format` in \
+                         [assetpanda]",
+                    )
+                })
+            })
+            .await?;
+        Ok(format.clone())
     }
 
     fn list_objects<'a>(&'a self, group_id: u64) -> ObjectStream<'a> {

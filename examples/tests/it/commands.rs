@@ -319,3 +319,14 @@ async fn init_writes_a_configuration_and_refuses_to_overwrite_it() {
     assert_eq!(again.status, ExitStatus::ConfigError);
     assert!(again.err.contains("--force"), "{}", again.err);
 }
+
+#[tokio::test]
+async fn the_account_date_format_is_read_once_per_run_not_once_per_job() {
+    let world = World::demo(4, 3, 20).await;
+
+    let ran = world.run(&["run"]).await;
+
+    assert_eq!(ran.status, ExitStatus::Success, "{}{}", ran.out, ran.err);
+    let settings = world.ap_requests(Endpoint::Settings);
+    assert!(settings <= 2, "{settings} settings reads for two jobs");
+}
