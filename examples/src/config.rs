@@ -44,6 +44,9 @@ pub struct FileConfig {
     /// How to reach Asset Panda.
     #[serde(default)]
     pub assetpanda: ApConnection,
+    /// How the sync writes and reads: batch size and concurrency.
+    #[serde(default, skip_serializing_if = "SyncSettings::is_default")]
+    pub sync: SyncSettings,
     /// The sync jobs, run in order (a job that links to another group's objects should come
     /// after the job that fills that group).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -125,6 +128,75 @@ pub struct ApConnection {
     pub allow_insecure_http: bool,
 }
 
+/// The `[sync]` section: how many records a write carries and how many requests run at
+/// once. Concurrency never passes the clients' throttles, which hold the rate limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncSettings {
+    /// Objects per Asset Panda write request, 1 to 200 (default 200, the API's cap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
+    /// Asset Panda write batches sent at once, 1 to 16 (default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_concurrency: Option<usize>,
+    /// ConnectWise id ranges read at once in a full listing, 1 to 16 (default 4). A
+    /// listing of one page is read in one request whatever this is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_concurrency: Option<usize>,
+}
+
+impl SyncSettings {
+    /// The ConnectWise id ranges read at once when nothing is set.
+    pub const DEFAULT_READ_CONCURRENCY: usize = 4;
+
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The ConnectWise id ranges read at once.
+    pub fn read_concurrency(&self) -> usize {
+        self.read_concurrency
+            .unwrap_or(Self::DEFAULT_READ_CONCURRENCY)
+    }
+
+    /// The engine's options with this section's values over the defaults.
+    pub fn engine_options(&self) -> cw_ap_mapping::EngineOptions {
+        let mut options = cw_ap_mapping::EngineOptions::default();
+        if let Some(size) = self.batch_size {
+            options.batch_size = size;
+        }
+        options
+    }
+}
+
+/// A setting's value out of its range, named by its place in the file.
+fn out_of_range<T: PartialOrd + std::fmt::Display>(
+    place: &str,
+    value: Option<T>,
+    min: T,
+    max: T,
+) -> Option<String> {
+    let value = value?;
+    (value < min || value > max)
+        .then(|| format!("`{place}` is {value}; it must be between {min} and {max}"))
+}
+
+/// The first setting out of its range, if any.
+fn check_ranges(config: &FileConfig) -> Option<String> {
+    let cw = &config.connectwise;
+    let ap = &config.assetpanda;
+    let sync = &config.sync;
+    out_of_range("connectwise.page_size", cw.page_size, 1, 1000)
+        .or_else(|| out_of_range("connectwise.timeout_secs", cw.timeout_secs, 1, 3600))
+        .or_else(|| out_of_range("assetpanda.page_size", ap.page_size, 1, 1000))
+        .or_else(|| out_of_range("assetpanda.timeout_secs", ap.timeout_secs, 1, 3600))
+        .or_else(|| out_of_range("assetpanda.max_calls", ap.max_calls, 1, 100_000))
+        .or_else(|| out_of_range("assetpanda.window_secs", ap.window_secs, 1, 86_400))
+        .or_else(|| out_of_range("sync.batch_size", sync.batch_size, 1, 200))
+        .or_else(|| out_of_range("sync.write_concurrency", sync.write_concurrency, 1, 16))
+        .or_else(|| out_of_range("sync.read_concurrency", sync.read_concurrency, 1, 16))
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -190,6 +262,13 @@ pub fn parse(path: &Path, text: &str) -> Result<FileConfig, CliError> {
         path: path.to_owned(),
         message: e.to_string(),
     })?;
+
+    if let Some(message) = check_ranges(&config) {
+        return Err(CliError::Config {
+            path: path.to_owned(),
+            message,
+        });
+    }
 
     let mut seen = std::collections::BTreeSet::new();
     for job in &config.jobs {
@@ -265,6 +344,75 @@ mod tests {
         assert!(
             err.contains("line 7") && err.contains("configuratons"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn settings_out_of_range_are_named() {
+        let cases = [
+            (
+                "[connectwise]",
+                "timeout_secs = 0",
+                "connectwise.timeout_secs` is 0",
+            ),
+            (
+                "[connectwise]",
+                "page_size = 1001",
+                "connectwise.page_size` is 1001",
+            ),
+            (
+                "[assetpanda]",
+                "timeout_secs = 0",
+                "assetpanda.timeout_secs` is 0",
+            ),
+            ("[sync]", "batch_size = 0", "sync.batch_size` is 0"),
+            ("[sync]", "batch_size = 201", "sync.batch_size` is 201"),
+            (
+                "[sync]",
+                "write_concurrency = 0",
+                "sync.write_concurrency` is 0",
+            ),
+            (
+                "[sync]",
+                "read_concurrency = 17",
+                "sync.read_concurrency` is 17",
+            ),
+        ];
+        for (section, line, expected) in cases {
+            let text = MINIMAL.replace("[connectwise]", "[connectwise]\nsite_placeholder = 1");
+            let text = if section == "[connectwise]" {
+                text.replace("site_placeholder = 1", line)
+            } else {
+                text.replace("site_placeholder = 1\n", "")
+                    .replace("[[jobs]]", &format!("{section}\n{line}\n\n[[jobs]]"))
+            };
+
+            let err = parse(Path::new("x.toml"), &text).unwrap_err();
+
+            assert_eq!(err.exit_status(), crate::ExitStatus::ConfigError, "{line}");
+            assert!(err.to_string().contains(expected), "{line}: {err}");
+        }
+    }
+
+    #[test]
+    fn sync_settings_reach_the_engine() {
+        let text = MINIMAL.replace(
+            "[[jobs]]",
+            "[sync]\nbatch_size = 7\nread_concurrency = 2\n\n[[jobs]]",
+        );
+
+        let config = parse(Path::new("x.toml"), &text).unwrap();
+
+        assert_eq!(config.sync.engine_options().batch_size, 7);
+        assert_eq!(config.sync.read_concurrency(), 2);
+        let defaults = parse(Path::new("x.toml"), MINIMAL).unwrap().sync;
+        assert_eq!(
+            defaults.read_concurrency(),
+            SyncSettings::DEFAULT_READ_CONCURRENCY
+        );
+        assert_eq!(
+            defaults.engine_options().batch_size,
+            cw_ap_mapping::EngineOptions::default().batch_size
         );
     }
 

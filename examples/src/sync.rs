@@ -213,7 +213,7 @@ pub async fn run_once(
     let mut options = EngineOptions {
         dry_run: mode.dry_run,
         allow_mass_archive: mode.allow_mass_archive,
-        ..EngineOptions::default()
+        ..loaded.config.sync.engine_options()
     };
     let mut states = BTreeMap::new();
     for job in &runnable {

@@ -86,6 +86,7 @@ impl Servers {
         let config = FileConfig {
             credentials_file: None,
             state_dir: None,
+            sync: Default::default(),
             connectwise: CwConnection {
                 site: self.cw.uri().to_owned(),
                 codebase: None,
