@@ -19,6 +19,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.assetpanda.com";
 /// The default number of objects asked for per search page.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 
+/// The largest response body read, the default of [`ClientBuilder::max_response_bytes`]:
+/// 64 MiB. A full search page of 1,000 objects with every field is a few megabytes, so this
+/// leaves room for wide accounts while keeping a broken or hostile server from filling the
+/// memory of a sync that holds several answers at once.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Where the object search lives; the vendor's documentation shows both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,6 +91,7 @@ pub(crate) struct Inner {
     pub(crate) update_method: UpdateMethod,
     pub(crate) date_format: tokio::sync::OnceCell<DateFormat>,
     pub(crate) page_size: u32,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl fmt::Debug for Client {
@@ -98,6 +105,7 @@ impl fmt::Debug for Client {
             .field("search_path", &inner.search_path)
             .field("update_method", &inner.update_method)
             .field("page_size", &inner.page_size)
+            .field("max_response_bytes", &inner.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -154,6 +162,7 @@ pub struct ClientBuilder {
     date_format: Option<String>,
     page_size: Option<u32>,
     user_agent: Option<String>,
+    max_response_bytes: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -250,7 +259,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Whole-request timeout (default 60 s).
+    /// Whole-request timeout (default 60 s), from sending the request to the last byte of
+    /// the answer. A body that stops arriving ends as a [`TransportKind::Timeout`] transport
+    /// error, retried like any other timeout.
+    ///
+    /// [`TransportKind::Timeout`]: crate::TransportKind::Timeout
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -289,6 +302,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB). A
+    /// longer 2xx body, announced by `Content-Length` or found while reading, ends the call
+    /// with [`Error::ResponseTooLarge`] without reading the rest; an error body is cut at
+    /// the limit.
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.max_response_bytes = Some(max);
+        self
+    }
+
     /// Sets the `User-Agent` header.
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = Some(agent.into());
@@ -311,6 +333,10 @@ impl ClientBuilder {
         let page_size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if page_size == 0 {
             return Err(Error::config("page_size must be above zero"));
+        }
+
+        if self.max_response_bytes == Some(0) {
+            return Err(Error::config("max_response_bytes must be above zero"));
         }
 
         let date_format = tokio::sync::OnceCell::new();
@@ -351,6 +377,9 @@ impl ClientBuilder {
             update_method: self.update_method,
             date_format,
             page_size,
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
         };
         Ok(Client {
             inner: Arc::new(inner),

@@ -1,8 +1,9 @@
 //! Errors returned by the client.
 //!
 //! Every non-2xx answer is an [`Error::Api`] whatever its body; the body checks
-//! ([`Error::EmptyBody`], [`Error::UnexpectedContentType`], [`Error::Decode`]) apply to 2xx
-//! answers only. No variant ever carries a password, client secret or token.
+//! ([`Error::EmptyBody`], [`Error::UnexpectedContentType`], [`Error::Decode`],
+//! [`Error::ResponseTooLarge`]) apply to 2xx answers only. No variant ever carries a
+//! password, client secret or token.
 
 use std::fmt;
 use std::time::Duration;
@@ -89,6 +90,25 @@ pub enum Error {
         content_type: String,
         /// At most 512 bytes of the body.
         snippet: String,
+    },
+
+    /// A 2xx answer was longer than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
+    /// the rest was not read. Not retried: the same request would bring the same body.
+    #[error(
+        "{method} {path}: the response is over the limit of {limit} bytes{}; raise \
+         `max_response_bytes` or ask for smaller pages",
+        announced.map(|n| format!(" ({n} bytes announced)")).unwrap_or_default()
+    )]
+    ResponseTooLarge {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path of the request, without query string.
+        path: String,
+        /// The configured limit, in bytes.
+        limit: usize,
+        /// The `Content-Length` the server announced, when it did.
+        announced: Option<u64>,
     },
 
     /// Logging in did not give a usable token.

@@ -57,7 +57,8 @@ mod throttle;
 
 pub use auth::Credentials;
 pub use client::{
-    Client, ClientBuilder, SearchPath, UpdateMethod, DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE,
+    Client, ClientBuilder, SearchPath, UpdateMethod, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_PAGE_SIZE,
 };
 pub use dates::{DateFormat, LenientDate};
 pub use error::{ApiError, Error, FieldError, Result, TransportKind};

@@ -1,5 +1,6 @@
 //! Sending one call: throttle, authenticate, send, classify, retry.
 
+use bytes::{Bytes, BytesMut};
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -229,14 +230,38 @@ impl Client {
 
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
+        let limit = self.inner.max_response_bytes;
+        let body = match read_capped(response, limit, status).await {
             Ok(body) => body,
-            Err(e) if status.is_success() => {
-                tracing::debug!(attempt, %status, error = %e, "body cut off");
+            // NB: a non-2xx answer stays an `Api` error, built from whatever arrived.
+            Err(BodyError::TooLarge { partial, .. } | BodyError::Broken { partial, .. })
+                if !status.is_success() =>
+            {
+                partial
+            }
+            Err(BodyError::TooLarge { announced, .. }) => {
+                tracing::debug!(attempt, %status, limit, ?announced, "body over the limit");
+                return Err(Failure {
+                    error: Error::ResponseTooLarge {
+                        method: method.clone(),
+                        path: path.to_owned(),
+                        limit,
+                        announced,
+                    },
+                    outcome: None,
+                    hint: None,
+                });
+            }
+            Err(BodyError::Broken { source, .. }) if source.is_timeout() => {
+                tracing::debug!(attempt, %status, error = %source, "body timed out");
+                return Err(transport(TransportKind::Timeout, source));
+            }
+            Err(BodyError::Broken { source, partial }) => {
+                tracing::debug!(attempt, %status, error = %source, "body cut off");
                 let error = Error::EmptyBody {
                     method: method.clone(),
                     path: path.to_owned(),
-                    received: 0,
+                    received: partial.len(),
                 };
                 return Err(Failure {
                     error,
@@ -244,7 +269,6 @@ impl Client {
                     hint: None,
                 });
             }
-            Err(_) => bytes::Bytes::new(),
         };
         tracing::debug!(attempt, %status, "response");
         let raw = RawResponse {
@@ -323,6 +347,61 @@ impl Client {
         let joined = format!("{base}{path}");
         Url::parse(&joined)
             .map_err(|e| Error::config(format!("cannot build a URL for `{path}`: {e}")))
+    }
+}
+
+/// Why a body could not be read whole.
+enum BodyError {
+    /// Longer than the limit, announced by `Content-Length` or found while reading.
+    TooLarge {
+        announced: Option<u64>,
+        partial: Bytes,
+    },
+    /// The stream broke off or timed out after `partial` arrived.
+    Broken {
+        source: reqwest::Error,
+        partial: Bytes,
+    },
+}
+
+/// Reads a body of at most `limit` bytes, stopping as soon as the streamed bytes pass it.
+/// A 2xx body announced longer than the limit is refused before any of it is read; an
+/// error body is read up to the limit, for its start.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+    status: StatusCode,
+) -> std::result::Result<Bytes, BodyError> {
+    let announced = response.content_length();
+    if status.is_success() && announced.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge {
+            announced,
+            partial: Bytes::new(),
+        });
+    }
+
+    let capacity = announced.map_or(0, |n| usize::try_from(n).unwrap_or(limit).min(limit));
+    let mut body = BytesMut::with_capacity(capacity);
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(body.freeze()),
+            Err(source) => {
+                return Err(BodyError::Broken {
+                    source,
+                    partial: body.freeze(),
+                })
+            }
+        };
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Err(BodyError::TooLarge {
+                announced,
+                partial: body.freeze(),
+            });
+        }
+        body.extend_from_slice(&chunk);
     }
 }
 

@@ -300,6 +300,74 @@ async fn archive_writes_the_stop_date_in_the_account_format() {
 }
 
 #[tokio::test]
+async fn archive_calls_from_clones_and_at_once_read_the_settings_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v3/settings"))
+        .respond_with(fixture_response("settings.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_json(
+            json!({"object_ids": ["629a0431ce890d002b55ebc3"], "stop_date": "11/24/2022"}),
+        ))
+        .respond_with(json(200, json!({"message": "ok"})))
+        .expect(8)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let day = NaiveDate::from_ymd_opt(2022, 11, 24).unwrap();
+
+    // Eight archive calls over four groups, from clones of one client, all in flight at once.
+    let calls = (0..8u64).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .objects(100 + i % 4)
+                .archive(["629a0431ce890d002b55ebc3"], day)
+                .await
+        }
+    });
+    for result in futures::future::join_all(calls).await {
+        result.unwrap();
+    }
+
+    assert_eq!(received(&server, "GET", "/v3/settings").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_settings_read_is_not_remembered_and_the_next_archive_reads_again() {
+    let server = MockServer::start().await;
+    crate::common::sequence(
+        &server,
+        "GET",
+        "/v3/settings",
+        vec![
+            json(403, json!({"message": "forbidden"})),
+            fixture_response("settings.json"),
+        ],
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/v3/groups/5/objects/archive"))
+        .respond_with(json(200, json!({"message": "ok"})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+    let day = NaiveDate::from_ymd_opt(2022, 11, 24).unwrap();
+
+    let first = client.objects(5).archive(["a1"], day).await.unwrap_err();
+    for _ in 0..3 {
+        client.objects(5).archive(["a1"], day).await.unwrap();
+    }
+
+    assert_eq!(first.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(received(&server, "GET", "/v3/settings").await.len(), 2);
+}
+
+#[tokio::test]
 async fn archive_uses_the_override_and_splits_past_200_ids() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
