@@ -1,10 +1,17 @@
 //! Applying a plan: batches, per-record isolation, re-reads after unknown outcomes, and
 //! splitting a rejected batch to find the rejected records.
+//!
+//! Each phase (unarchive, create, update, archive) finishes before the next begins. Within
+//! a phase, up to `concurrency` batches are in flight at once; their answers are handled
+//! one by one in queue order, so counts, errors and progress come out as if the batches
+//! had been sent one after the other.
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 
 use chrono::NaiveDate;
+use futures::stream::{FuturesUnordered, StreamExt};
+use futures::FutureExt;
 
 use super::report::{GroupReport, Progress};
 use super::sink::{
@@ -13,11 +20,14 @@ use super::sink::{
 use super::ProgressFn;
 use crate::mapping::CompiledJob;
 use crate::plan::{Issue, SyncPlan};
+use crate::target::TargetObject;
 
 pub(super) struct Applier<'a, K> {
     pub(super) sink: &'a K,
     pub(super) job: &'a CompiledJob,
     pub(super) batch: usize,
+    /// Batches in flight at once, at least 1.
+    pub(super) concurrency: usize,
     pub(super) retries: u32,
     pub(super) stop_date: NaiveDate,
     pub(super) report: &'a mut GroupReport,
@@ -26,7 +36,7 @@ pub(super) struct Applier<'a, K> {
     pub(super) total: usize,
 }
 
-/// A piece of work: indices into the plan's list, and how often it was sent.
+/// A piece of work: indices into one of the plan's lists, and how often it was sent.
 struct Work {
     items: Vec<usize>,
     attempt: u32,
@@ -44,22 +54,69 @@ impl Work {
             .collect()
     }
 
-    /// Puts the two halves of `items` at the front of `queue`, the first half first, at
-    /// the same attempt.
-    fn split_front(queue: &mut VecDeque<Work>, items: &[usize], attempt: u32) {
+    /// The two halves of `items`, the first half first, at the same attempt.
+    fn halves(items: &[usize], attempt: u32) -> Vec<Work> {
         let (a, b) = items.split_at(items.len() / 2);
-        queue.push_front(Work {
-            items: b.to_vec(),
-            attempt,
-        });
-        queue.push_front(Work {
-            items: a.to_vec(),
-            attempt,
-        });
+        vec![
+            Work {
+                items: a.to_vec(),
+                attempt,
+            },
+            Work {
+                items: b.to_vec(),
+                attempt,
+            },
+        ]
     }
 }
 
-impl<K: Sink> Applier<'_, K> {
+/// Where a piece of work stands.
+enum State<R> {
+    /// Waiting to be sent.
+    Queued,
+    /// In flight, under this ticket.
+    Sent(u64),
+    /// Answered, not yet handled.
+    Answered(R),
+}
+
+/// A queue entry.
+struct Entry<R> {
+    work: Work,
+    state: State<R>,
+}
+
+impl<R> Entry<R> {
+    fn queued(work: Work) -> Self {
+        Entry {
+            work,
+            state: State::Queued,
+        }
+    }
+}
+
+/// What came of sending a create batch.
+enum CreateAnswer {
+    /// The server answered for every object.
+    Outcomes(Vec<ObjectOutcome>),
+    /// The batch was certainly not stored.
+    Failed(SinkError),
+    /// The batch may have been stored in part, with what a look for its match keys found.
+    Unsure {
+        error: SinkError,
+        stored: Result<Vec<TargetObject>, SinkError>,
+    },
+}
+
+/// The mismatch of a batch answered with a different number of outcomes than it sent.
+fn outcome_count_mismatch() -> SinkError {
+    SinkError::new(
+        SinkErrorKind::OutcomeUnknown,
+        "the server answered with a different number of outcomes",
+    )
+}
+
+impl<'a, K: Sink> Applier<'a, K> {
     fn advance(&mut self, n: usize) {
         self.done += n;
         if let Some(progress) = self.progress {
@@ -99,6 +156,70 @@ impl<K: Sink> Applier<'_, K> {
             .join("; ")
     }
 
+    /// Sends the work of `queue`, up to `self.concurrency` pieces at once, and hands each
+    /// answer to `handle` in queue order, as if the pieces had been sent one after the
+    /// other. The work `handle` returns (the halves of a split batch, a batch to send
+    /// again) goes to the front of the queue, in the order given.
+    ///
+    /// `send` builds the future of one piece; it must not borrow the applier, which
+    /// `handle` changes while other pieces are in flight.
+    async fn drive<R, Fut>(
+        &mut self,
+        queue: VecDeque<Work>,
+        send: impl Fn(&Work) -> Fut,
+        mut handle: impl FnMut(&mut Self, Work, R) -> Vec<Work>,
+    ) where
+        Fut: Future<Output = R>,
+    {
+        let mut queue: VecDeque<Entry<R>> = queue.into_iter().map(Entry::queued).collect();
+        let mut in_flight = FuturesUnordered::new();
+        let mut tickets = 0_u64;
+        loop {
+            while let Some(entry) = queue.pop_front() {
+                match entry.state {
+                    State::Answered(answer) => {
+                        let more = handle(self, entry.work, answer);
+                        for work in more.into_iter().rev() {
+                            queue.push_front(Entry::queued(work));
+                        }
+                    }
+                    state => {
+                        queue.push_front(Entry {
+                            work: entry.work,
+                            state,
+                        });
+                        break;
+                    }
+                }
+            }
+
+            let mut room = self.concurrency.max(1).saturating_sub(in_flight.len());
+            for entry in queue.iter_mut() {
+                if room == 0 {
+                    break;
+                }
+                if matches!(entry.state, State::Queued) {
+                    let ticket = tickets;
+                    tickets += 1;
+                    entry.state = State::Sent(ticket);
+                    in_flight.push(send(&entry.work).map(move |answer| (ticket, answer)));
+                    room -= 1;
+                }
+            }
+
+            // Nothing in flight after refilling: nothing is queued or unhandled either.
+            let Some((ticket, answer)) = in_flight.next().await else {
+                break;
+            };
+            let sent = queue
+                .iter_mut()
+                .find(|e| matches!(e.state, State::Sent(t) if t == ticket));
+            if let Some(entry) = sent {
+                entry.state = State::Answered(answer);
+            }
+        }
+    }
+
     pub(super) async fn apply(&mut self, plan: &SyncPlan) {
         let failed_unarchive = self.unarchive(plan).await;
         self.creates(plan).await;
@@ -113,18 +234,26 @@ impl<K: Sink> Applier<'_, K> {
             .filter(|u| u.unarchive)
             .map(|u| u.object.as_str())
             .collect();
+        let items: Vec<usize> = (0..ids.len()).collect();
+        let (sink, group, retries) = (self.sink, self.job.group.id, self.retries);
+        let ids = &ids;
+        let send = |work: &Work| {
+            let owned: Vec<String> = work.items.iter().map(|i| ids[*i].to_string()).collect();
+            async move { repeat_if_unknown(retries, || sink.unarchive_objects(group, &owned)).await }
+        };
         let mut failed = HashSet::new();
-        for chunk in ids.chunks(self.batch) {
-            let owned: Vec<String> = chunk.iter().map(|s| s.to_string()).collect();
-            let (sink, group) = (self.sink, self.job.group.id);
-            let outcome =
-                repeat_if_unknown(self.retries, || sink.unarchive_objects(group, &owned)).await;
+        let handle = |this: &mut Self, work: Work, outcome: Result<(), SinkError>| {
+            let sent: Vec<&str> = work.items.iter().map(|i| ids[*i]).collect();
             match outcome {
-                Ok(()) => self.report.counts.unarchived += owned.len(),
+                Ok(()) => this.report.counts.unarchived += sent.len(),
                 Err(e) => {
-                    for update in plan.updates.iter().filter(|u| owned.contains(&u.object)) {
+                    for update in plan
+                        .updates
+                        .iter()
+                        .filter(|u| sent.contains(&u.object.as_str()))
+                    {
                         failed.insert(update.object.clone());
-                        self.fail(
+                        this.fail(
                             &update.record,
                             Some(&update.object),
                             format!("could not be unarchived: {}", e.message),
@@ -132,134 +261,156 @@ impl<K: Sink> Applier<'_, K> {
                     }
                 }
             }
-            self.advance(owned.len());
-        }
+            this.advance(sent.len());
+            Vec::new()
+        };
+        self.drive(Work::batches(&items, self.batch), send, handle)
+            .await;
         failed
     }
 
     async fn creates(&mut self, plan: &SyncPlan) {
-        let key = self.job.keys[0].target.key.clone();
+        let (sink, job) = (self.sink, self.job);
+        let (group, key) = (job.group.id, job.keys[0].target.key.as_str());
         let items: Vec<usize> = (0..plan.creates.len()).collect();
-        let mut queue = Work::batches(&items, self.batch);
-
-        while let Some(work) = queue.pop_front() {
+        let send = |work: &Work| {
             let objects: Vec<NewObject> = work
                 .items
                 .iter()
                 .map(|i| plan.creates[*i].fields.clone())
                 .collect();
-            let result = self.sink.create_objects(self.job.group.id, &objects).await;
-            let error = match result {
-                Ok(outcomes) if outcomes.len() == objects.len() => {
-                    for (i, outcome) in work.items.iter().zip(outcomes) {
-                        let create = &plan.creates[*i];
-                        match outcome {
-                            ObjectOutcome::Written { .. } => self.report.counts.created += 1,
-                            ObjectOutcome::Rejected { messages } => {
-                                let message = self.describe_messages(&messages, "rejected");
-                                self.fail(&create.record, None, message);
-                            }
+            async move {
+                let error = match sink.create_objects(group, &objects).await {
+                    Ok(outcomes) if outcomes.len() == objects.len() => {
+                        return CreateAnswer::Outcomes(outcomes)
+                    }
+                    Ok(_) => outcome_count_mismatch(),
+                    Err(e) => e,
+                };
+                if error.kind == SinkErrorKind::Failed {
+                    return CreateAnswer::Failed(error);
+                }
+                // The batch may have been stored in part: look before sending again.
+                let values: Vec<String> = objects
+                    .iter()
+                    .filter_map(|o| o.get(key))
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                let stored = sink.find_objects(group, key, &values).await;
+                CreateAnswer::Unsure { error, stored }
+            }
+        };
+        let handle = |this: &mut Self, work: Work, answer: CreateAnswer| {
+            this.handle_create(plan, key, work, answer)
+        };
+        self.drive(Work::batches(&items, self.batch), send, handle)
+            .await;
+    }
+
+    /// Handles the answer to a create batch; returns the work to send next.
+    fn handle_create(
+        &mut self,
+        plan: &SyncPlan,
+        key: &str,
+        work: Work,
+        answer: CreateAnswer,
+    ) -> Vec<Work> {
+        let (error, stored) = match answer {
+            CreateAnswer::Outcomes(outcomes) => {
+                for (i, outcome) in work.items.iter().zip(outcomes) {
+                    let create = &plan.creates[*i];
+                    match outcome {
+                        ObjectOutcome::Written { .. } => self.report.counts.created += 1,
+                        ObjectOutcome::Rejected { messages } => {
+                            let message = self.describe_messages(&messages, "rejected");
+                            self.fail(&create.record, None, message);
                         }
                     }
-                    self.advance(work.items.len());
-                    continue;
-                }
-                Ok(_) => super::SinkError::new(
-                    SinkErrorKind::OutcomeUnknown,
-                    "the server answered with a different number of outcomes",
-                ),
-                Err(e) => e,
-            };
-
-            if error.kind == SinkErrorKind::Failed {
-                for i in &work.items {
-                    let record = plan.creates[*i].record.clone();
-                    self.fail(&record, None, format!("not created: {}", error.message));
                 }
                 self.advance(work.items.len());
-                continue;
+                return Vec::new();
             }
+            CreateAnswer::Failed(error) => {
+                for i in &work.items {
+                    let record = &plan.creates[*i].record;
+                    self.fail(record, None, format!("not created: {}", error.message));
+                }
+                self.advance(work.items.len());
+                return Vec::new();
+            }
+            CreateAnswer::Unsure { error, stored } => (error, stored),
+        };
 
-            // The batch may have been stored in part: look before sending again.
-            let values: Vec<String> = work
-                .items
+        let stored = match stored {
+            Ok(objects) => objects
                 .iter()
-                .filter_map(|i| plan.creates[*i].fields.get(&key))
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect();
-            let stored = match self
-                .sink
-                .find_objects(self.job.group.id, &key, &values)
-                .await
-            {
-                Ok(objects) => objects
-                    .iter()
-                    .filter_map(|o| o.fields.get(&key))
-                    .filter_map(|v| self.job.keys[0].normalise_target(v))
-                    .collect::<HashSet<_>>(),
-                Err(e) => {
-                    for i in &work.items {
-                        let record = plan.creates[*i].record.clone();
-                        self.fail(
-                            &record,
-                            None,
-                            format!(
-                                "outcome unknown ({}), and the check for stored objects failed \
-                                 ({}); not sent again to avoid a duplicate",
-                                error.message, e.message
-                            ),
-                        );
-                    }
-                    self.advance(work.items.len());
-                    continue;
+                .filter_map(|o| o.fields.get(key))
+                .filter_map(|v| self.job.keys[0].normalise_target(v))
+                .collect::<HashSet<_>>(),
+            Err(e) => {
+                for i in &work.items {
+                    let record = &plan.creates[*i].record;
+                    self.fail(
+                        record,
+                        None,
+                        format!(
+                            "outcome unknown ({}), and the check for stored objects failed \
+                             ({}); not sent again to avoid a duplicate",
+                            error.message, e.message
+                        ),
+                    );
                 }
-            };
-
-            let mut rest = Vec::new();
-            for i in &work.items {
-                let create = &plan.creates[*i];
-                let norm = create
-                    .fields
-                    .get(&key)
-                    .and_then(|v| self.job.keys[0].normalise_target(v));
-                if norm.is_some_and(|n| stored.contains(&n)) {
-                    self.report.counts.created += 1;
-                    self.advance(1);
-                } else {
-                    rest.push(*i);
-                }
+                self.advance(work.items.len());
+                return Vec::new();
             }
-            if rest.is_empty() {
-                continue;
-            }
+        };
 
-            match error.kind {
-                SinkErrorKind::Rejected if rest.len() == 1 => {
-                    let record = plan.creates[rest[0]].record.clone();
-                    let message = self.describe_messages(&error.fields, &error.message);
-                    self.fail(&record, None, message);
+        let mut rest = Vec::new();
+        for i in &work.items {
+            let create = &plan.creates[*i];
+            let norm = create
+                .fields
+                .get(key)
+                .and_then(|v| self.job.keys[0].normalise_target(v));
+            if norm.is_some_and(|n| stored.contains(&n)) {
+                self.report.counts.created += 1;
+                self.advance(1);
+            } else {
+                rest.push(*i);
+            }
+        }
+        if rest.is_empty() {
+            return Vec::new();
+        }
+
+        match error.kind {
+            SinkErrorKind::Rejected if rest.len() == 1 => {
+                let record = &plan.creates[rest[0]].record;
+                let message = self.describe_messages(&error.fields, &error.message);
+                self.fail(record, None, message);
+                self.advance(1);
+                Vec::new()
+            }
+            SinkErrorKind::Rejected => Work::halves(&rest, work.attempt),
+            _ if work.attempt < self.retries => vec![Work {
+                items: rest,
+                attempt: work.attempt + 1,
+            }],
+            _ => {
+                for i in rest {
+                    let record = &plan.creates[i].record;
+                    self.fail(
+                        record,
+                        None,
+                        format!(
+                            "not created after {} attempts: {}",
+                            work.attempt + 1,
+                            error.message
+                        ),
+                    );
                     self.advance(1);
                 }
-                SinkErrorKind::Rejected => Work::split_front(&mut queue, &rest, work.attempt),
-                _ if work.attempt < self.retries => queue.push_front(Work {
-                    items: rest,
-                    attempt: work.attempt + 1,
-                }),
-                _ => {
-                    for i in rest {
-                        let record = plan.creates[i].record.clone();
-                        self.fail(
-                            &record,
-                            None,
-                            format!(
-                                "not created after {} attempts: {}",
-                                work.attempt + 1,
-                                error.message
-                            ),
-                        );
-                        self.advance(1);
-                    }
-                }
+                Vec::new()
             }
         }
     }
@@ -271,9 +422,9 @@ impl<K: Sink> Applier<'_, K> {
                 !u.changes.is_empty() && !failed_unarchive.contains(&u.object)
             })
             .collect();
-        let mut queue = Work::batches(&items, self.batch);
-
-        while let Some(work) = queue.pop_front() {
+        // TODO: batches in flight together may race when one update frees a unique value that another takes.
+        let (sink, group) = (self.sink, self.job.group.id);
+        let send = |work: &Work| {
             let updates: Vec<ObjectUpdate> = work
                 .items
                 .iter()
@@ -289,68 +440,90 @@ impl<K: Sink> Applier<'_, K> {
                     }
                 })
                 .collect();
-            let error = match self.sink.update_objects(self.job.group.id, &updates).await {
-                Ok(outcomes) if outcomes.len() == updates.len() => {
-                    for (i, outcome) in work.items.iter().zip(outcomes) {
-                        let u = &plan.updates[*i];
-                        match outcome {
-                            ObjectOutcome::Written { .. } => self.report.counts.updated += 1,
-                            ObjectOutcome::Rejected { messages } => {
-                                let message = self.describe_messages(&messages, "rejected");
-                                self.fail(&u.record, Some(&u.object), message);
-                            }
+            async move {
+                match sink.update_objects(group, &updates).await {
+                    Ok(outcomes) if outcomes.len() == updates.len() => Ok(outcomes),
+                    Ok(_) => Err(outcome_count_mismatch()),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        let handle = |this: &mut Self, work: Work, answer| this.handle_update(plan, work, answer);
+        self.drive(Work::batches(&items, self.batch), send, handle)
+            .await;
+    }
+
+    /// Handles the answer to an update batch; returns the work to send next.
+    fn handle_update(
+        &mut self,
+        plan: &SyncPlan,
+        work: Work,
+        answer: Result<Vec<ObjectOutcome>, SinkError>,
+    ) -> Vec<Work> {
+        let error = match answer {
+            Ok(outcomes) => {
+                for (i, outcome) in work.items.iter().zip(outcomes) {
+                    let u = &plan.updates[*i];
+                    match outcome {
+                        ObjectOutcome::Written { .. } => self.report.counts.updated += 1,
+                        ObjectOutcome::Rejected { messages } => {
+                            let message = self.describe_messages(&messages, "rejected");
+                            self.fail(&u.record, Some(&u.object), message);
                         }
                     }
-                    self.advance(work.items.len());
-                    continue;
                 }
-                Ok(_) => super::SinkError::new(
-                    SinkErrorKind::OutcomeUnknown,
-                    "the server answered with a different number of outcomes",
-                ),
-                Err(e) => e,
-            };
+                self.advance(work.items.len());
+                return Vec::new();
+            }
+            Err(e) => e,
+        };
 
-            match error.kind {
-                SinkErrorKind::Rejected if work.items.len() > 1 => {
-                    Work::split_front(&mut queue, &work.items, work.attempt)
+        match error.kind {
+            SinkErrorKind::Rejected if work.items.len() > 1 => {
+                Work::halves(&work.items, work.attempt)
+            }
+            // An update sends the same values again: safe to repeat.
+            SinkErrorKind::OutcomeUnknown if work.attempt < self.retries => vec![Work {
+                items: work.items,
+                attempt: work.attempt + 1,
+            }],
+            _ => {
+                let message = self.describe_messages(&error.fields, &error.message);
+                for i in &work.items {
+                    let u = &plan.updates[*i];
+                    self.fail(
+                        &u.record,
+                        Some(&u.object),
+                        format!("not updated: {message}"),
+                    );
                 }
-                // An update sends the same values again: safe to repeat.
-                SinkErrorKind::OutcomeUnknown if work.attempt < self.retries => {
-                    queue.push_front(Work {
-                        items: work.items,
-                        attempt: work.attempt + 1,
-                    })
-                }
-                _ => {
-                    let message = self.describe_messages(&error.fields, &error.message);
-                    for i in &work.items {
-                        let u = &plan.updates[*i];
-                        self.fail(
-                            &u.record,
-                            Some(&u.object),
-                            format!("not updated: {message}"),
-                        );
-                    }
-                    self.advance(work.items.len());
-                }
+                self.advance(work.items.len());
+                Vec::new()
             }
         }
     }
 
     async fn archives(&mut self, plan: &SyncPlan) {
-        for chunk in plan.archives.chunks(self.batch) {
-            let ids: Vec<String> = chunk.iter().map(|a| a.object.clone()).collect();
-            let (sink, group, stop_date) = (self.sink, self.job.group.id, self.stop_date);
-            let outcome = repeat_if_unknown(self.retries, || {
-                sink.archive_objects(group, &ids, stop_date)
-            })
-            .await;
+        let items: Vec<usize> = (0..plan.archives.len()).collect();
+        let (sink, group, stop_date, retries) =
+            (self.sink, self.job.group.id, self.stop_date, self.retries);
+        let send = |work: &Work| {
+            let ids: Vec<String> = work
+                .items
+                .iter()
+                .map(|i| plan.archives[*i].object.clone())
+                .collect();
+            async move {
+                repeat_if_unknown(retries, || sink.archive_objects(group, &ids, stop_date)).await
+            }
+        };
+        let handle = |this: &mut Self, work: Work, outcome: Result<(), SinkError>| {
             match outcome {
-                Ok(()) => self.report.counts.archived += ids.len(),
+                Ok(()) => this.report.counts.archived += work.items.len(),
                 Err(e) => {
-                    for archive in chunk {
-                        self.fail(
+                    for i in &work.items {
+                        let archive = &plan.archives[*i];
+                        this.fail(
                             &archive.record,
                             Some(&archive.object),
                             format!("not archived: {}", e.message),
@@ -358,8 +531,11 @@ impl<K: Sink> Applier<'_, K> {
                     }
                 }
             }
-            self.advance(ids.len());
-        }
+            this.advance(work.items.len());
+            Vec::new()
+        };
+        self.drive(Work::batches(&items, self.batch), send, handle)
+            .await;
     }
 }
 

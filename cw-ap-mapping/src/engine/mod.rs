@@ -55,6 +55,12 @@ pub struct EngineOptions {
     /// How many times a batch whose outcome is unknown is sent again after its match keys
     /// were re-read (default 2).
     pub write_retries: u32,
+    /// Write batches in flight at once within a phase (default 4; 1 sends them one after the
+    /// other; 0 counts as 1). The phases stay in order (unarchive, create, update, archive),
+    /// and answers are handled in batch order, so counts, errors and progress do not depend
+    /// on it. The sink's clients keep their own rate limits, which concurrency never passes:
+    /// more batches in flight only wait on the same throttle.
+    pub write_concurrency: usize,
     /// Watermarks for incremental runs, by job name: only records with
     /// `lastUpdated >= watermark` are fetched, and deletions come from an id-only listing.
     pub since: BTreeMap<String, DateTime<Utc>>,
@@ -72,6 +78,7 @@ impl Default for EngineOptions {
             batch_size: MAX_BATCH,
             reread_batch: 10_000,
             write_retries: 2,
+            write_concurrency: 4,
             since: BTreeMap::new(),
             stop_date: None,
             date_format_override: None,
@@ -193,8 +200,8 @@ impl<S: Source, K: Sink> Engine<S, K> {
         let started_at = Utc::now();
         let start = Instant::now();
         let mut groups = Vec::with_capacity(config.jobs.len());
-        for job in &config.jobs {
-            groups.push(self.run_job(job).await);
+        for (index, job) in config.jobs.iter().enumerate() {
+            groups.push(self.run_job_at(job, index).await);
         }
         RunReport {
             started_at,
@@ -204,13 +211,19 @@ impl<S: Source, K: Sink> Engine<S, K> {
         }
     }
 
-    /// Runs one job.
+    /// Runs one job; problems in its settings are located at `jobs[0]`.
     pub async fn run_job(&self, job: &JobConfig) -> GroupReport {
+        self.run_job_at(job, 0).await
+    }
+
+    /// Runs the job at `index` of its configuration, which locates problems in its
+    /// settings.
+    async fn run_job_at(&self, job: &JobConfig, index: usize) -> GroupReport {
         let mut report = GroupReport::new(&job.name, job.entity);
         self.emit(Progress::GroupStarted {
             job: job.name.clone(),
         });
-        if let Err(stop) = self.run_inner(job, &mut report).await {
+        if let Err(stop) = self.run_inner(job, index, &mut report).await {
             report.status = stop.status;
             report.failure = stop.failure;
             report.reason = Some(stop.reason);
@@ -336,13 +349,18 @@ impl<S: Source, K: Sink> Engine<S, K> {
         Ok((group, date_format))
     }
 
-    async fn run_inner(&self, job: &JobConfig, report: &mut GroupReport) -> Result<(), Stop> {
+    async fn run_inner(
+        &self,
+        job: &JobConfig,
+        index: usize,
+        report: &mut GroupReport,
+    ) -> Result<(), Stop> {
         let start = Instant::now();
-        let (group, date_format) = self.prepare(job, 0).await?;
+        let (group, date_format) = self.prepare(job, index).await?;
         report.group_id = Some(group.id);
         report.group_name = Some(group.name.clone());
 
-        let validation = validate_job(job, 0, &group, date_format, None);
+        let validation = validate_job(job, index, &group, date_format, None);
         for problem in validation.warnings() {
             report
                 .warnings
@@ -423,6 +441,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
                 sink: &self.sink,
                 job: &compiled,
                 batch: self.options.batch_size.clamp(1, MAX_BATCH),
+                concurrency: self.options.write_concurrency.max(1),
                 retries: self.options.write_retries,
                 stop_date,
                 report,

@@ -2,6 +2,7 @@
 
 mod cases;
 mod catalog;
+mod concurrency;
 mod config;
 mod engine;
 mod filters;
