@@ -52,6 +52,9 @@ async fn dispatch(
             let loaded = config::load(path)?;
             let jobs = loaded.jobs(args.job.as_deref())?;
             let endpoints = sync::connect(&loaded, env)?;
+            // NB: as `test-connection` and `run`: a side that cannot be reached gives 4 and
+            // refused credentials give 2, before any job is checked.
+            sync::preflight(&endpoints).await?;
             commands::validate::run(&endpoints, jobs, output).await
         }
         Command::Plan(args) => commands::run::plan(args, path, env, progress, output).await,

@@ -98,7 +98,7 @@ pub struct ApConnection {
     /// The API host (default `https://api.assetpanda.com`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    /// Most calls in any window (default 360, under the vendor's 400).
+    /// Most calls in any window (default 360, under the vendor's 400; 0 turns it off).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_calls: Option<u32>,
     /// The window of `max_calls`, in seconds (default 180).
@@ -165,6 +165,9 @@ impl SyncSettings {
         if let Some(size) = self.batch_size {
             options.batch_size = size;
         }
+        if let Some(concurrency) = self.write_concurrency {
+            options.write_concurrency = concurrency;
+        }
         options
     }
 }
@@ -190,8 +193,6 @@ fn check_ranges(config: &FileConfig) -> Option<String> {
         .or_else(|| out_of_range("connectwise.timeout_secs", cw.timeout_secs, 1, 3600))
         .or_else(|| out_of_range("assetpanda.page_size", ap.page_size, 1, 1000))
         .or_else(|| out_of_range("assetpanda.timeout_secs", ap.timeout_secs, 1, 3600))
-        .or_else(|| out_of_range("assetpanda.max_calls", ap.max_calls, 1, 100_000))
-        .or_else(|| out_of_range("assetpanda.window_secs", ap.window_secs, 1, 86_400))
         .or_else(|| out_of_range("sync.batch_size", sync.batch_size, 1, 200))
         .or_else(|| out_of_range("sync.write_concurrency", sync.write_concurrency, 1, 16))
         .or_else(|| out_of_range("sync.read_concurrency", sync.read_concurrency, 1, 16))
@@ -398,12 +399,13 @@ mod tests {
     fn sync_settings_reach_the_engine() {
         let text = MINIMAL.replace(
             "[[jobs]]",
-            "[sync]\nbatch_size = 7\nread_concurrency = 2\n\n[[jobs]]",
+            "[sync]\nbatch_size = 7\nwrite_concurrency = 3\nread_concurrency = 2\n\n[[jobs]]",
         );
 
         let config = parse(Path::new("x.toml"), &text).unwrap();
 
         assert_eq!(config.sync.engine_options().batch_size, 7);
+        assert_eq!(config.sync.engine_options().write_concurrency, 3);
         assert_eq!(config.sync.read_concurrency(), 2);
         let defaults = parse(Path::new("x.toml"), MINIMAL).unwrap().sync;
         assert_eq!(

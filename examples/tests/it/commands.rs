@@ -266,6 +266,22 @@ async fn a_job_whose_lock_is_held_is_skipped_with_exit_5() {
 }
 
 #[tokio::test]
+async fn an_unreachable_side_gives_4_in_validate_as_in_test_connection() {
+    let world = World::demo(9, 2, 4).await;
+    let live = world.servers.ap.uri().to_owned();
+    // NB: port 1 on loopback refuses connections at once.
+    world.patch_config(|text| text.replace(&live, "http://127.0.0.1:1"));
+
+    let validate = world.run(&["validate"]).await;
+    let connect = world.run(&["test-connection"]).await;
+
+    assert_eq!(validate.status, ExitStatus::GroupFailed, "{}", validate.err);
+    assert_eq!(connect.status, ExitStatus::GroupFailed, "{}", connect.err);
+    assert!(validate.err.contains("Asset Panda"), "{}", validate.err);
+    assert_eq!(world.ap_writes(), 0);
+}
+
+#[tokio::test]
 async fn validate_test_connection_and_discover_read_without_writing() {
     let world = World::demo(9, 4, 20).await;
 
