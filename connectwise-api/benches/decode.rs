@@ -1,11 +1,14 @@
 //! Decoding one page of 1,000 configurations, as the fake server sends it: straight into
-//! the typed model, into `serde_json::Value`, and the way the list stream does it (rows as
-//! values, then each row into the model, so a bad row fails alone). A projected page (the
-//! ten fields a typical device mapping asks for) shows what `fields=` saves on our side.
+//! the typed model, into `serde_json::Value`, the way the list stream does it (the page
+//! split into the raw text of its rows, then each row into the model, so a bad row fails
+//! alone) and the way it used to (rows as values, then each value into the model). A
+//! projected page (the ten fields a typical device mapping asks for) shows what `fields=`
+//! saves on our side.
 
 use connectwise_api::fake::{Entity, FakeConnectWise};
 use connectwise_api::models::Configuration;
 use criterion::{criterion_main, Criterion, Throughput};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// The fields a device mapping projects (see the sync tool's sample jobs).
@@ -62,6 +65,17 @@ fn decode(c: &mut Criterion) {
             let rows: Vec<Value> = serde_json::from_slice(&full).expect("decodes");
             assert_eq!(rows.len(), 1000);
             rows
+        })
+    });
+    group.bench_function("typed_through_raw_rows", |b| {
+        b.iter(|| {
+            let rows: Vec<&RawValue> = serde_json::from_slice(&full).expect("decodes");
+            let typed: Vec<Configuration> = rows
+                .iter()
+                .map(|row| serde_json::from_str(row.get()).expect("each row decodes"))
+                .collect();
+            assert_eq!(typed.len(), 1000);
+            typed
         })
     });
     group.bench_function("typed_through_value_rows", |b| {

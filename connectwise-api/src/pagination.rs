@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::marker::PhantomData;
 
+use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt};
 use http::Method;
 use serde::de::DeserializeOwned;
@@ -15,7 +16,7 @@ use serde_json::Value;
 use crate::client::Client;
 use crate::conditions::{encode_component, split_in_list, Condition, Literal};
 use crate::error::{snippet, ApiErrorKind, Error, Result};
-use crate::request::{decode, Call};
+use crate::request::{decode, Call, Expect};
 use crate::retry::RequestClass;
 
 /// The largest page size the server accepts.
@@ -351,42 +352,69 @@ impl<T: ListItem> ListRequest<T> {
         let mut call = Call::api(Method::GET, &self.path, RequestClass::Read)
             .with_query(self.query(size, cursor)?);
         call.forward_only = self.forward_only;
+        call.expect = Expect::JsonArray;
         let received = self.client.execute(call).await?;
-        let rows: Vec<Value> = decode(&Method::GET, &self.path, &received.body)?;
+        let Some(rows) = received.rows else {
+            // Not an array: decoding it as one names what it is instead.
+            let rows: Vec<Value> = decode(&Method::GET, &self.path, &received.body)?;
+            let rows = rows.iter().map(|row| Bytes::from(row.to_string()));
+            return Ok(self.page(rows.collect(), size, cursor, received.link.as_deref()));
+        };
+        Ok(self.page(rows, size, cursor, received.link.as_deref()))
+    }
 
+    /// Types each row on its own, so that a bad row is rejected alone.
+    fn page(&self, rows: Vec<Bytes>, size: u32, cursor: &Cursor, link: Option<&str>) -> Page<T> {
         let count = rows.len();
         let mut items = Vec::with_capacity(count);
         let mut rejected = Vec::new();
         let mut last_id = None;
-        for (index, row) in rows.into_iter().enumerate() {
-            let row_id = row.record_id();
+        for (index, row) in rows.iter().enumerate() {
+            let (item, row_id) = self.item(index, row);
             last_id = row_id.or(last_id);
-            match self.item(index, row) {
+            match item {
                 Ok(item) => items.push(item),
-                Err(e) => rejected.push(e),
+                Err(error) => rejected.push(error),
             }
         }
-        let next = next_cursor(cursor, received.link.as_deref(), count, size, last_id);
-        Ok(Page {
+        let next = next_cursor(cursor, link, count, size, last_id);
+        Page {
             items,
             rejected,
             next,
             rows: count,
-        })
+        }
     }
 
-    fn item(&self, index: usize, row: Value) -> Result<T> {
-        if T::REQUIRES_ID && row.record_id().is_none() {
-            return Err(self.item_error(index, ".id", "the item has no id", &row, None));
+    /// One row, straight from its text, with the row's id if it has one.
+    fn item(&self, index: usize, row: &[u8]) -> (Result<T>, Option<i64>) {
+        let error = match serde_json::from_slice::<T>(row) {
+            Ok(item) if !T::REQUIRES_ID || item.record_id().is_some() => {
+                let id = item.record_id();
+                return (Ok(item), id);
+            }
+            Ok(_) => None,
+            Err(_) => {
+                // NB: decoded a second time, only when it failed, to name where.
+                let mut de = serde_json::Deserializer::from_slice(row);
+                serde_path_to_error::deserialize::<_, T>(&mut de).err()
+            }
+        };
+        let row_id = raw_record_id(row);
+        if T::REQUIRES_ID && row_id.is_none() {
+            let error = self.item_error(index, ".id", "the item has no id", row, None);
+            return (Err(error), None);
         }
-        match serde_path_to_error::deserialize::<_, T>(&row) {
-            Ok(item) => Ok(item),
-            Err(e) => {
+        let error = match error {
+            Some(e) => {
                 let at = format!(".{}", e.path());
                 let source = e.into_inner();
-                Err(self.item_error(index, &at, &source.to_string(), &row, Some(source)))
+                self.item_error(index, &at, &source.to_string(), row, Some(source))
             }
-        }
+            // NB: the typed item lost an id that the row has (e.g. not a whole number).
+            None => self.item_error(index, ".id", "the item's id is not usable", row, None),
+        };
+        (Err(error), row_id)
     }
 
     fn item_error(
@@ -394,14 +422,14 @@ impl<T: ListItem> ListRequest<T> {
         index: usize,
         at: &str,
         reason: &str,
-        row: &Value,
+        row: &[u8],
         source: Option<serde_json::Error>,
     ) -> Error {
         Error::Decode {
             path: self.path.clone(),
             json_path: format!("[{index}]{}", at.trim_start_matches("..")),
             reason: reason.to_owned(),
-            snippet: snippet(row.to_string().as_bytes()),
+            snippet: snippet(row),
             source,
         }
     }
@@ -420,6 +448,133 @@ impl<T: ListItem> ListRequest<T> {
             .flat_map(stream::iter)
             .boxed()
     }
+}
+
+impl<T: ListItem> ListRequest<T> {
+    /// Every item, read as up to `parts` disjoint id ranges at the same time; each range
+    /// is read forward-only and their items are merged into one stream as they arrive.
+    ///
+    /// Items come in id order within a range but in no set order across ranges. The
+    /// first page is read forward-only as [`stream`](Self::stream) would; when it is the
+    /// only one, that is the whole cost. Otherwise one more request (`orderBy=id desc`,
+    /// one row, `fields=id`, the same filters) finds the largest id, the ids after the
+    /// first page are split into up to `parts` ranges (fewer when there are few ids),
+    /// and each range adds `id >= a and id < b` to this request's conditions; the last
+    /// range has no upper bound, so records created meanwhile are read too. All in all,
+    /// at most `parts - 1` list requests more than one forward-only read, plus that one.
+    ///
+    /// Every request goes through the client's throttle (shared by its clones) and retry
+    /// policy, so no more than `parts` requests, nor more than the throttle allows, are in
+    /// flight. A failed page ends its range only: the error is an `Err` item and the other
+    /// ranges go on. A failed first page or largest-id request ends the stream.
+    /// With `parts <= 1`, this is `self.forward_only().stream()`. Like
+    /// [`forward_only`](Self::forward_only), it cannot be used with
+    /// [`order_by`](Self::order_by).
+    ///
+    /// ```no_run
+    /// # async fn run(client: connectwise_api::Client) -> connectwise_api::Result<()> {
+    /// use futures::TryStreamExt;
+    ///
+    /// let devices: Vec<_> = client
+    ///     .configurations()
+    ///     .list()
+    ///     .stream_partitioned(4)
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stream_partitioned(self, parts: usize) -> ItemStream<T> {
+        let request = self.forward_only();
+        if parts <= 1 {
+            return request.stream();
+        }
+        stream::once(request.partitioned(parts)).flatten().boxed()
+    }
+
+    /// Reads the first page, then starts the ranges after it.
+    async fn partitioned(self, parts: usize) -> ItemStream<T> {
+        let first = match self.effective_page_size() {
+            Ok(size) => self.fetch(size, &Cursor::PageId(0)).await,
+            Err(e) => Err(e),
+        };
+        let (page, size) = match first {
+            Ok(first) => first,
+            Err(e) => return stream::iter([Err(e)]).boxed(),
+        };
+        let mut head: Vec<Result<T>> = page.items.into_iter().map(Ok).collect();
+        head.extend(page.rejected.into_iter().map(Err));
+        let Some(Cursor::PageId(after)) = page.next else {
+            return stream::iter(head).boxed();
+        };
+        let largest = match self.largest_id().await {
+            Ok(largest) => largest,
+            Err(e) => {
+                head.push(Err(e));
+                return stream::iter(head).boxed();
+            }
+        };
+        let ranges = id_ranges(after, largest, parts, size);
+        let walks = ranges.into_iter().map(|(from, below)| {
+            let range = match below {
+                Some(below) => Condition::ge("id", from).and(Condition::lt("id", below)),
+                None => Condition::ge("id", from),
+            };
+            let mut request = self.clone().conditions(self.combined(range));
+            request.page_size = Some(size);
+            request.stream()
+        });
+        stream::iter(head).chain(stream::select_all(walks)).boxed()
+    }
+
+    /// The largest id this request's filters select, or `None` when none is left.
+    async fn largest_id(&self) -> Result<Option<i64>> {
+        let request = ListRequest::<Value> {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            conditions: self.conditions.clone(),
+            child_conditions: self.child_conditions.clone(),
+            custom_field_conditions: self.custom_field_conditions.clone(),
+            order_by: Some("id desc".to_owned()),
+            fields: vec!["id".to_owned()],
+            extra: self.extra.clone(),
+            page_size: Some(1),
+            forward_only: false,
+            _item: PhantomData,
+        };
+        let page = request.send().await?;
+        Ok(page.items.first().and_then(ListItem::record_id))
+    }
+}
+
+/// Splits the ids after `after` into at most `parts` ranges `[from, below)`, about one a
+/// page of ids or more each; the last range is open (`None`). Without ids left (`largest`
+/// is `None` or not past `after`), one open range still reads what may have been added.
+fn id_ranges(
+    after: i64,
+    largest: Option<i64>,
+    parts: usize,
+    page_size: u32,
+) -> Vec<(i64, Option<i64>)> {
+    let from = after.saturating_add(1);
+    let span = match largest {
+        Some(largest) if largest > after => i128::from(largest) - i128::from(after),
+        _ => return vec![(from, None)],
+    };
+    let by_pages = (span + i128::from(page_size) - 1) / i128::from(page_size.max(1));
+    let count = by_pages.clamp(1, parts.max(1) as i128);
+    let step = (span + count - 1) / count;
+    let bounds: Vec<i64> = (1..count)
+        .map(|i| i128::from(from) + i * step)
+        .filter_map(|b| i64::try_from(b).ok())
+        .collect();
+    let mut ranges = Vec::with_capacity(bounds.len() + 1);
+    let mut start = from;
+    for bound in bounds {
+        ranges.push((start, Some(bound)));
+        start = bound;
+    }
+    ranges.push((start, None));
+    ranges
 }
 
 /// The state of a stream between pages.
@@ -457,6 +612,20 @@ impl<T: ListItem> Walk<T> {
             }
             Err(e) => Some((vec![Err(e)], self)),
         }
+    }
+}
+
+/// The `id` of a row that did not decode, read the way [`Value`] reads it.
+fn raw_record_id(row: &[u8]) -> Option<i64> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: Option<Value>,
+    }
+    let row: Row = serde_json::from_slice(row).ok()?;
+    match row.id? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
     }
 }
 
@@ -560,4 +729,44 @@ fn query_value(url: &str, name: &str) -> Option<String> {
     url::form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| key.eq_ignore_ascii_case(name))
         .map(|(_, value)| value.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_ranges;
+
+    #[test]
+    fn ranges_cover_the_ids_after_the_first_page_without_overlap() {
+        assert_eq!(
+            id_ranges(100, Some(1_000), 3, 100),
+            [(101, Some(401)), (401, Some(701)), (701, None)]
+        );
+    }
+
+    #[test]
+    fn a_small_span_gets_fewer_ranges() {
+        assert_eq!(
+            id_ranges(100, Some(250), 8, 100),
+            [(101, Some(176)), (176, None)]
+        );
+        assert_eq!(id_ranges(100, Some(101), 8, 100), [(101, None)]);
+    }
+
+    #[test]
+    fn no_ids_left_still_reads_one_open_range() {
+        assert_eq!(id_ranges(100, None, 4, 100), [(101, None)]);
+        assert_eq!(id_ranges(100, Some(90), 4, 100), [(101, None)]);
+    }
+
+    #[test]
+    fn the_largest_ids_do_not_overflow() {
+        let ranges = id_ranges(i64::MAX - 10, Some(i64::MAX), 4, 1);
+        assert_eq!(ranges.first().map(|r| r.0), Some(i64::MAX - 9));
+        assert_eq!(ranges.last().map(|r| r.1), Some(None));
+        assert_eq!(ranges.len(), 4);
+        assert_eq!(
+            id_ranges(i64::MAX, Some(i64::MAX), 4, 1),
+            [(i64::MAX, None)]
+        );
+    }
 }

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, LINK, RETRY_AFTER};
 use http::{HeaderMap, Method, StatusCode};
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use tracing::{debug, warn, Instrument};
 
 use crate::client::Client;
@@ -17,6 +18,8 @@ use crate::retry::{decide, Decision, Outcome, RequestClass, RetryInput};
 pub(crate) enum Expect {
     /// A JSON document.
     Json,
+    /// A JSON array whose elements are kept as separate slices of the body.
+    JsonArray,
     /// Nothing (DELETE answers 204).
     Nothing,
 }
@@ -73,6 +76,8 @@ impl Call {
 pub(crate) struct Received {
     pub link: Option<String>,
     pub body: Bytes,
+    /// With [`Expect::JsonArray`], the raw text of each element, when the body is an array.
+    pub rows: Option<Vec<Bytes>>,
 }
 
 /// The failure of one attempt, with what the retry decision needs.
@@ -160,6 +165,7 @@ impl Client {
                 return Ok(Received {
                     link: None,
                     body: Bytes::new(),
+                    rows: None,
                 });
             }
 
@@ -283,11 +289,16 @@ impl Client {
                 self.inner.clock.now(),
             ));
         }
-        if call.expect == Expect::Json {
-            check_json(call, status, &headers, &body).map_err(plain)?;
-        }
+        let rows = match call.expect {
+            Expect::Json => {
+                check_json(call, status, &headers, &body).map_err(plain)?;
+                None
+            }
+            Expect::JsonArray => check_json_array(call, status, &headers, &body).map_err(plain)?,
+            Expect::Nothing => None,
+        };
         let link = header_text(&headers, LINK.as_str());
-        Ok(Received { link, body })
+        Ok(Received { link, body, rows })
     }
 }
 
@@ -425,6 +436,42 @@ fn empty_body(call: &Call, status: StatusCode, body: &[u8]) -> Error {
 
 /// Refuses an empty, cut-off or non-JSON 2xx body.
 fn check_json(call: &Call, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<()> {
+    check_json_type(call, status, headers, body)?;
+    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        Err(e) if e.is_eof() => Err(empty_body(call, status, body)),
+        _ => Ok(()),
+    }
+}
+
+/// As [`check_json`], and splits an array body into the raw text of its elements in the
+/// same pass; `None` when the body is valid JSON but not an array of values (the caller's
+/// decoding then reports it).
+fn check_json_array(
+    call: &Call,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Option<Vec<Bytes>>> {
+    check_json_type(call, status, headers, body)?;
+    match serde_json::from_slice::<Vec<&RawValue>>(body) {
+        Ok(rows) => Ok(Some(
+            rows.into_iter()
+                .map(|row| body.slice_ref(row.get().as_bytes()))
+                .collect(),
+        )),
+        Err(e) if e.is_eof() => Err(empty_body(call, status, body)),
+        // NB: a value that is not an array may still be cut off further on.
+        Err(_) => check_json(call, status, headers, body).map(|()| None),
+    }
+}
+
+/// Refuses an empty 2xx body, or one that is declared (or looks like) something else.
+fn check_json_type(
+    call: &Call,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<()> {
     let content_type = header_text(headers, CONTENT_TYPE.as_str());
     let trimmed = body.trim_ascii_start();
     if trimmed.is_empty() {
@@ -442,10 +489,7 @@ fn check_json(call: &Call, status: StatusCode, headers: &HeaderMap, body: &[u8])
             snippet: snippet(body),
         });
     }
-    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        Err(e) if e.is_eof() => Err(empty_body(call, status, body)),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -13,6 +13,7 @@ mod hostile;
 mod hostile_props;
 mod logging;
 mod pagination;
+mod partitioned;
 mod resources;
 mod retry_http;
 mod retry_table;
