@@ -24,6 +24,8 @@ pub(crate) struct Filter {
     conditions: Option<Expr>,
     child: Option<Expr>,
     custom: Option<Expr>,
+    /// Only `conditions`, and it reads only `id`: records need not be parsed.
+    ids_only: bool,
 }
 
 impl Filter {
@@ -37,17 +39,33 @@ impl Filter {
             expr.map(Some).map_err(|e| bad_condition(&e))
         };
 
+        let conditions = parse("conditions", true, false)?;
+        let child = parse("childConditions", false, false)?;
+        let custom = parse("customFieldConditions", false, true)?;
+        let mut ids_only = child.is_none() && custom.is_none();
+        if let Some(expr) = &conditions {
+            conditions::for_each_path(expr, &mut |path, _| {
+                ids_only &= path.len() == 1 && path[0] == "id";
+            });
+        }
         Ok(Filter {
-            conditions: parse("conditions", true, false)?,
-            child: parse("childConditions", false, false)?,
-            custom: parse("customFieldConditions", false, true)?,
+            conditions,
+            child,
+            custom,
+            ids_only,
         })
     }
 
-    /// Whether a stored record passes; parses it only when there is a filter.
-    pub(crate) fn accepts_record(&self, record: &Record) -> bool {
+    /// Whether a stored record passes; parses it only when the filter reads more than ids.
+    pub(crate) fn accepts_record(&self, id: i64, record: &Record) -> bool {
         let unfiltered = self.conditions.is_none() && self.child.is_none() && self.custom.is_none();
-        unfiltered || self.accepts(&record.value())
+        if unfiltered {
+            return true;
+        }
+        if self.ids_only {
+            return self.accepts(&json!({ "id": id }));
+        }
+        self.accepts(&record.value())
     }
 
     pub(crate) fn accepts(&self, record: &Value) -> bool {
@@ -155,7 +173,7 @@ pub(crate) fn list(
         };
         let rows: Vec<(i64, &Record)> = scope
             .records(records, after.saturating_add(1))
-            .filter(|(_, r)| filter.accepts_record(r))
+            .filter(|(id, r)| filter.accepts_record(*id, r))
             .take(page_size)
             .collect();
         let header = rows.last().map(|(id, _)| {
@@ -174,7 +192,7 @@ pub(crate) fn list(
         };
         let mut matching: Vec<(i64, &Record)> = scope
             .records(records, i64::MIN)
-            .filter(|(_, r)| filter.accepts_record(r))
+            .filter(|(id, r)| filter.accepts_record(*id, r))
             .collect();
         if !order.is_empty() {
             matching = sorted(matching, &order);
@@ -217,8 +235,17 @@ fn page_body(rows: &[(i64, &Record)], fields: Option<&[Vec<String>]>) -> Vec<u8>
     out
 }
 
-/// `rows` in the requested order, ties broken by id. Only the sort keys are kept parsed.
-fn sorted<'t>(rows: Vec<(i64, &'t Record)>, order: &[OrderKey]) -> Vec<(i64, &'t Record)> {
+/// `rows` (in id order) in the requested order, ties broken by id. Only the sort keys
+/// are kept parsed; an order by `id` alone parses nothing.
+fn sorted<'t>(mut rows: Vec<(i64, &'t Record)>, order: &[OrderKey]) -> Vec<(i64, &'t Record)> {
+    if let [(path, descending)] = order {
+        if path.len() == 1 && path[0] == "id" {
+            if *descending {
+                rows.reverse();
+            }
+            return rows;
+        }
+    }
     let mut keyed: Vec<(Vec<SortValue>, i64, &Record)> = rows
         .into_iter()
         .map(|(id, record)| {
@@ -244,7 +271,7 @@ pub(crate) fn count(store: &Store, entity: Entity, query: &Query) -> FakeRespons
     let n = store.table(entity).map_or(0, |t| {
         scope
             .records(&t.records, i64::MIN)
-            .filter(|(_, r)| filter.accepts_record(r))
+            .filter(|(id, r)| filter.accepts_record(*id, r))
             .count()
     });
     FakeResponse::json(StatusCode::OK, &json!({ "count": n }))

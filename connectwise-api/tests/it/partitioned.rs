@@ -339,3 +339,34 @@ async fn no_more_than_parts_requests_are_in_flight() {
     let max = max_in_flight.load(Ordering::SeqCst);
     assert!((2..=3).contains(&max), "{max} requests in flight at most");
 }
+
+#[tokio::test]
+async fn the_fake_orders_by_id_descending_for_the_largest_id() {
+    let fake = fake(500).await;
+    let client = client(&fake);
+    let mut stored = fake.ids(Entity::Configurations);
+    stored.sort_unstable();
+    let top: Vec<i64> = stored.iter().rev().take(3).copied().collect();
+
+    let page = client
+        .list_json("/company/configurations")
+        .conditions(Condition::ge("id", stored[10]).and(Condition::lt("id", stored[400])))
+        .order_by("id desc")
+        .fields(["id"])
+        .page_size(3)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("page: {e}"));
+    let got: Vec<i64> = page.items.iter().filter_map(|r| r["id"].as_i64()).collect();
+    assert_eq!(got, [stored[399], stored[398], stored[397]]);
+
+    let page = client
+        .list_json("/company/configurations")
+        .order_by("id desc")
+        .page_size(3)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("page: {e}"));
+    let got: Vec<i64> = page.items.iter().filter_map(|r| r["id"].as_i64()).collect();
+    assert_eq!(got, top);
+}
