@@ -80,7 +80,9 @@ pub async fn execute(
     let stages: Arc<Mutex<BTreeMap<String, Stage>>> = Arc::default();
     let display = progress.clone();
     let dry_run = options.dry_run;
-    let engine = Engine::new(endpoints.source.clone(), endpoints.sink.clone())
+    // NB: a sink per run, so that a scheduled process never serves one run's reads to the
+    // next.
+    let engine = Engine::new(endpoints.source.clone(), endpoints.sink.for_run(jobs))
         .with_options(options)
         .on_progress(move |event| show(&display, &stages, event, dry_run));
 

@@ -13,8 +13,10 @@ mod listing;
 mod world;
 
 use assetpanda_api::fake::Endpoint;
-use bound::{search_pages, source_pages, write_batches, CW_PAGE};
+use bound::{search_pages, source_pages, write_batches, CW_PAGE, DESCRIBE_REQUESTS};
 use connectwise_api::fake::Entity;
+use cw_ap_examples::config::Loaded;
+use cw_ap_examples::sync::{self, Endpoints};
 use world::{Phase, World};
 
 /// Checks every request kind of `phase` against its bound, naming the phase on failure.
@@ -39,6 +41,7 @@ fn assert_at_bound(world: &World, phase: &Phase, name: &str) {
         b.ap_unarchive,
         "{name}: unarchives"
     );
+    assert_discovery(world, phase, name);
     for group in &phase.report.groups {
         assert_eq!(
             group.counts.failed, 0,
@@ -46,6 +49,50 @@ fn assert_at_bound(world: &World, phase: &Phase, name: &str) {
             group.job
         );
     }
+}
+
+/// Discovery in a process that has already signed in and read the account settings:
+/// each group the run uses described once, nothing else.
+fn assert_discovery(world: &World, phase: &Phase, name: &str) {
+    let groups = world.groups_used();
+    for endpoint in [Endpoint::Group, Endpoint::Fields, Endpoint::Statuses] {
+        assert_eq!(
+            phase.ap(endpoint),
+            groups,
+            "{name}: {endpoint} requests, one per group of the run"
+        );
+    }
+    assert_eq!(
+        phase.ap(Endpoint::Groups),
+        0,
+        "{name}: groups are named by id"
+    );
+    assert_eq!(
+        phase.ap(Endpoint::Settings),
+        0,
+        "{name}: settings already read"
+    );
+    assert_eq!(logins(phase), 0, "{name}: already signed in");
+    assert_eq!(
+        phase.ap_discovery(),
+        DESCRIBE_REQUESTS * groups,
+        "{name}: discovery requests other than the group descriptions"
+    );
+}
+
+/// Asset Panda logins, of either version.
+fn logins(phase: &Phase) -> u64 {
+    phase.ap(Endpoint::LoginV3) + phase.ap(Endpoint::LoginV2)
+}
+
+/// New endpoints over the world's fakes, as a new process would connect: nothing read yet
+/// (no login, no settings).
+fn fresh_endpoints(world: &World) -> Endpoints {
+    let loaded = Loaded {
+        path: "(request counts)".into(),
+        config: world.servers.config().expect("the fakes' configuration"),
+    };
+    sync::connect(&loaded, &world.servers.env()).expect("new endpoints connect")
 }
 
 fn job<'p>(phase: &'p Phase, name: &str) -> &'p bound::JobWork {
@@ -83,8 +130,8 @@ async fn full_second_and_changed_syncs_make_the_fewest_requests() {
     assert_eq!(
         second.ap(Endpoint::Search),
         search_pages(targets, world.search_cap)
-            + 2 * search_pages(job(&second, "companies").target_objects, world.search_cap),
-        "the devices group once, the companies group as target and as link"
+            + search_pages(job(&second, "companies").target_objects, world.search_cap),
+        "each group listed once: the devices job links to the companies the run listed"
     );
     assert_eq!(
         second.ap_discovery(),
@@ -119,4 +166,37 @@ async fn missing_records_are_reread_in_url_sized_batches() {
         devices.reread_batches, 1,
         "150 ids fit one URL, so one re-read is the bound"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_process_signs_in_and_reads_the_settings_once_and_each_run_describes_groups_once() {
+    let world = World::start(300, 5).await.expect("the fakes start");
+    let endpoints = fresh_endpoints(&world);
+    assert_eq!(world.groups_used(), 2, "companies and devices");
+
+    let first = world.sync_on(&endpoints).await.expect("the first run");
+    assert_eq!(logins(&first), 1, "one login");
+    assert_eq!(first.ap(Endpoint::Settings), 1, "one settings read");
+    assert_eq!(
+        first.ap_descriptions(),
+        DESCRIBE_REQUESTS * 2,
+        "each group described once, the linked one too"
+    );
+    assert_eq!(first.ap_discovery(), 1 + 1 + DESCRIBE_REQUESTS * 2);
+    assert_eq!(
+        first.ap(Endpoint::Search),
+        1 + 1,
+        "two empty groups, each listed once"
+    );
+    assert_eq!(job(&first, "devices").creates, 300);
+
+    // NB: a second run of the same process (a schedule) describes the groups again, so a
+    // group changed between runs is seen, but signs in and reads the settings no more.
+    let (_, deleted) = world.change_devices(5, 0.0, 0.02);
+    let second = world.sync_on(&endpoints).await.expect("the second run");
+    assert_eq!(logins(&second), 0);
+    assert_eq!(second.ap(Endpoint::Settings), 0);
+    assert_eq!(second.ap_descriptions(), DESCRIBE_REQUESTS * 2);
+    assert_eq!(job(&second, "devices").archives, deleted.len() as u64);
+    assert_at_bound(&world, &second, "second run of a new process");
 }

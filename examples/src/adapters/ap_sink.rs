@@ -1,8 +1,14 @@
 //! The engine's [`Sink`] over the Asset Panda client: groups with their fields and
 //! statuses, a paged search that includes archived objects, batch writes of at most 200,
 //! and archive and unarchive with the account's date format.
+//!
+//! A sink reads each group's description once per run, and keeps the listing of each
+//! group another job links to, kept current by the run's own writes, so that the linking
+//! job does not list it again. Make one sink per run with [`ApSink::for_run`]: the caches
+//! live as long as the sink and its clones.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use assetpanda_api::Archived;
 use assetpanda_api::{Client, Error as ApError, TransportKind};
@@ -10,7 +16,7 @@ use assetpanda_api::{FieldMap, Object, ObjectUpdate as ApUpdate, WriteOutcome};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use cw_ap_mapping::{
-    FieldMessage, NewObject, ObjectOutcome, ObjectStream, ObjectUpdate, Sink, SinkError,
+    FieldMessage, JobConfig, NewObject, ObjectOutcome, ObjectStream, ObjectUpdate, Sink, SinkError,
     SinkErrorKind, MAX_BATCH,
 };
 use cw_ap_mapping::{
@@ -20,28 +26,230 @@ use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
 /// A [`Sink`] writing to an Asset Panda account.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApSink {
     client: Client,
     date_format: Option<String>,
-    /// The account's date format, read once per sink rather than once per job.
-    account_date_format: tokio::sync::OnceCell<String>,
+    run: Arc<RunCache>,
+}
+
+impl std::fmt::Debug for ApSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApSink")
+            .field("client", &self.client)
+            .field("date_format", &self.date_format)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one run has read, so that it reads it once.
+#[derive(Debug, Default)]
+struct RunCache {
+    /// The groups the run's jobs link to, as the jobs name them.
+    linked: Vec<GroupRef>,
+    /// Groups resolved in this run, by the reference they were asked by (and by id).
+    groups: Mutex<HashMap<GroupRef, TargetGroup>>,
+    /// Complete listings of linked groups, kept current by the run's writes.
+    listings: Mutex<HashMap<u64, Vec<TargetObject>>>,
+    /// Writes sent to each group, so that a listing read while a write was sent to its
+    /// group is not kept.
+    writes: Mutex<HashMap<u64, u64>>,
+}
+
+/// Locks a cache, whose data stays consistent even when a holder panicked.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl RunCache {
+    fn group(&self, group: &GroupRef) -> Option<TargetGroup> {
+        lock(&self.groups).get(group).cloned()
+    }
+
+    fn keep_group(&self, asked: &GroupRef, group: &TargetGroup) {
+        let mut groups = lock(&self.groups);
+        groups.insert(GroupRef::Id(group.id), group.clone());
+        groups.insert(asked.clone(), group.clone());
+    }
+
+    /// Whether a job links to group `id`: by id, or by a name this run resolved to it.
+    fn is_linked(&self, id: u64) -> bool {
+        let groups = lock(&self.groups);
+        self.linked.iter().any(|link| match link {
+            GroupRef::Id(linked) => *linked == id,
+            GroupRef::Name(_) => groups.get(link).is_some_and(|g| g.id == id),
+        })
+    }
+
+    fn write_count(&self, group_id: u64) -> u64 {
+        lock(&self.writes).get(&group_id).copied().unwrap_or(0)
+    }
+
+    /// Keeps a complete listing, unless a write went to the group while it was read.
+    fn keep_listing(&self, group_id: u64, writes_before: u64, objects: Vec<TargetObject>) {
+        let writes = lock(&self.writes);
+        if writes.get(&group_id).copied().unwrap_or(0) == writes_before {
+            lock(&self.listings).insert(group_id, objects);
+        }
+    }
+
+    fn listing(&self, group_id: u64) -> Option<Vec<TargetObject>> {
+        lock(&self.listings).get(&group_id).cloned()
+    }
+
+    /// Applies a write's outcome to the kept listing of its group: `apply` returns false
+    /// when it cannot tell what the group now holds, and the listing is dropped.
+    fn after_write(&self, group_id: u64, apply: impl FnOnce(&mut Vec<TargetObject>) -> bool) {
+        *lock(&self.writes).entry(group_id).or_default() += 1;
+        let mut listings = lock(&self.listings);
+        if let Some(objects) = listings.get_mut(&group_id) {
+            if !apply(objects) {
+                listings.remove(&group_id);
+            }
+        }
+    }
+
+    /// Drops the kept listing of a group whose write may or may not have happened.
+    fn forget(&self, group_id: u64) {
+        self.after_write(group_id, |_| false);
+    }
 }
 
 impl ApSink {
     /// A sink over `client`; `date_format` (Asset Panda's spelling, `MM/DD/YYYY`) overrides
-    /// the account's.
+    /// the account's. A client built with a date format override needs the same override
+    /// here, in the account's spelling.
     pub fn new(client: Client, date_format: Option<String>) -> Self {
         ApSink {
             client,
             date_format,
-            account_date_format: tokio::sync::OnceCell::new(),
+            run: Arc::default(),
+        }
+    }
+
+    /// A sink for one run of `jobs` over the same client, with nothing cached: each group
+    /// is described once in the run, and each group a job links to is listed once, the
+    /// run's own writes kept in that listing. Nothing read by an earlier run is served.
+    pub fn for_run(&self, jobs: &[JobConfig]) -> Self {
+        let linked = jobs
+            .iter()
+            .flat_map(|job| job.fields.iter())
+            .filter_map(|field| field.link.as_ref())
+            .map(|link| link.group.clone())
+            .collect();
+        ApSink {
+            client: self.client.clone(),
+            date_format: self.date_format.clone(),
+            run: Arc::new(RunCache {
+                linked,
+                ..RunCache::default()
+            }),
         }
     }
 
     /// The client inside.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The account's date format as the settings spell it, read from the server.
+    async fn account_date_format(&self) -> Result<String, SinkError> {
+        let settings = self
+            .client
+            .settings()
+            .await
+            .map_err(|e| sink_error(&e, false))?;
+        settings.settings.date_format.ok_or_else(|| {
+            SinkError::new(
+                SinkErrorKind::Failed,
+                "the account settings name no date format; set `date_format` in [assetpanda]",
+            )
+        })
+    }
+
+    /// Streams a linked group from the server, keeping the listing once it is complete.
+    fn recorded<'a>(&'a self, group_id: u64, inner: ObjectStream<'a>) -> ObjectStream<'a> {
+        let writes_before = self.run.write_count(group_id);
+        let state = (inner, Some(Vec::new()));
+        futures::stream::unfold(state, move |(mut inner, mut seen)| async move {
+            match inner.next().await {
+                Some(Ok(object)) => {
+                    if let Some(seen) = &mut seen {
+                        seen.push(object.clone());
+                    }
+                    Some((Ok(object), (inner, seen)))
+                }
+                Some(Err(e)) => Some((Err(e), (inner, None))),
+                None => {
+                    if let Some(seen) = seen {
+                        self.run.keep_listing(group_id, writes_before, seen);
+                    }
+                    None
+                }
+            }
+        })
+        .boxed()
+    }
+
+    /// Reads a group's name, fields and statuses from the server.
+    async fn describe(&self, group: &GroupRef) -> Result<TargetGroup, SinkError> {
+        let (id, name) = match group {
+            GroupRef::Id(id) => {
+                let found = self
+                    .client
+                    .groups()
+                    .get(*id as i64)
+                    .await
+                    .map_err(|e| sink_error(&e, false))?;
+                (
+                    *id as i64,
+                    found.name.unwrap_or_else(|| format!("group {id}")),
+                )
+            }
+            GroupRef::Name(name) => self.group_by_name(name).await?,
+        };
+
+        let fields = self
+            .client
+            .groups()
+            .fields(id)
+            .await
+            .map_err(|e| sink_error(&e, false))?;
+        let statuses = self
+            .client
+            .groups()
+            .statuses(id)
+            .await
+            .map_err(|e| sink_error(&e, false))?;
+
+        Ok(TargetGroup {
+            id: id as u64,
+            name,
+            fields: fields
+                .into_iter()
+                .filter_map(|f| {
+                    let key = f.key.clone()?;
+                    let kind = f.field_type.as_ref().map_or(TargetFieldKind::Text, |t| {
+                        TargetFieldKind::from_api(t.as_str())
+                    });
+                    let mut field =
+                        TargetField::new(key.clone(), f.name.clone().unwrap_or(key), kind);
+                    field.required = f.required();
+                    Some(field)
+                })
+                .collect(),
+            statuses: statuses
+                .into_iter()
+                .filter_map(|s| {
+                    Some(TargetStatus {
+                        id: s.id?.to_string(),
+                        name: s.name?,
+                    })
+                })
+                .collect(),
+        })
     }
 
     async fn group_by_name(&self, name: &str) -> Result<(i64, String), SinkError> {
@@ -180,6 +388,17 @@ fn outcomes(outcome: &WriteOutcome, count: usize) -> Vec<ObjectOutcome> {
     }
 }
 
+/// Marks the kept objects `ids` archived or not; false when one of them is not kept.
+fn set_archived(kept: &mut [TargetObject], ids: &[String], archived: bool) -> bool {
+    for id in ids {
+        match kept.iter_mut().find(|o| &o.id == id) {
+            Some(object) => object.archived = archived,
+            None => return false,
+        }
+    }
+    true
+}
+
 fn too_many(len: usize) -> SinkError {
     SinkError::new(
         SinkErrorKind::Failed,
@@ -190,89 +409,34 @@ fn too_many(len: usize) -> SinkError {
 #[async_trait]
 impl Sink for ApSink {
     async fn resolve_group(&self, group: &GroupRef) -> Result<TargetGroup, SinkError> {
-        let (id, name) = match group {
-            GroupRef::Id(id) => {
-                let found = self
-                    .client
-                    .groups()
-                    .get(*id as i64)
-                    .await
-                    .map_err(|e| sink_error(&e, false))?;
-                (
-                    *id as i64,
-                    found.name.unwrap_or_else(|| format!("group {id}")),
-                )
-            }
-            GroupRef::Name(name) => self.group_by_name(name).await?,
-        };
-
-        let fields = self
-            .client
-            .groups()
-            .fields(id)
-            .await
-            .map_err(|e| sink_error(&e, false))?;
-        let statuses = self
-            .client
-            .groups()
-            .statuses(id)
-            .await
-            .map_err(|e| sink_error(&e, false))?;
-
-        Ok(TargetGroup {
-            id: id as u64,
-            name,
-            fields: fields
-                .into_iter()
-                .filter_map(|f| {
-                    let key = f.key.clone()?;
-                    let kind = f.field_type.as_ref().map_or(TargetFieldKind::Text, |t| {
-                        TargetFieldKind::from_api(t.as_str())
-                    });
-                    let mut field =
-                        TargetField::new(key.clone(), f.name.clone().unwrap_or(key), kind);
-                    field.required = f.required();
-                    Some(field)
-                })
-                .collect(),
-            statuses: statuses
-                .into_iter()
-                .filter_map(|s| {
-                    Some(TargetStatus {
-                        id: s.id?.to_string(),
-                        name: s.name?,
-                    })
-                })
-                .collect(),
-        })
+        if let Some(known) = self.run.group(group) {
+            return Ok(known);
+        }
+        let described = self.describe(group).await?;
+        self.run.keep_group(group, &described);
+        Ok(described)
     }
 
     async fn date_format(&self) -> Result<String, SinkError> {
         if let Some(format) = &self.date_format {
             return Ok(format.clone());
         }
-        let format = self
-            .account_date_format
-            .get_or_try_init(|| async {
-                let settings = self
-                    .client
-                    .settings()
-                    .await
-                    .map_err(|e| sink_error(&e, false))?;
-                settings.settings.date_format.ok_or_else(|| {
-                    SinkError::new(
-                        SinkErrorKind::Failed,
-                        "the account settings name no date format; set `date_format` in \
-                         [assetpanda]",
-                    )
-                })
-            })
-            .await?;
-        Ok(format.clone())
+        // NB: the client reads the settings once and keeps the format for its archives.
+        match self.client.date_format().await {
+            Ok(format) => Ok(format.source().to_owned()),
+            // NB: a format the client cannot read goes to the engine as the account spells
+            // it, and the engine names it as a configuration problem.
+            Err(ApError::Config { .. }) => self.account_date_format().await,
+            Err(e) => Err(sink_error(&e, false)),
+        }
     }
 
     fn list_objects<'a>(&'a self, group_id: u64) -> ObjectStream<'a> {
-        self.client
+        if let Some(objects) = self.run.listing(group_id) {
+            return futures::stream::iter(objects.into_iter().map(Ok)).boxed();
+        }
+        let listing = self
+            .client
             .objects(group_id as i64)
             .search()
             .archived(Archived::Include)
@@ -281,7 +445,12 @@ impl Sink for ApSink {
                 Ok(object) => target_object(object),
                 Err(e) => Err(sink_error(&e, false)),
             })
-            .boxed()
+            .boxed();
+        if self.run.is_linked(group_id) {
+            self.recorded(group_id, listing)
+        } else {
+            listing
+        }
     }
 
     async fn find_objects(
@@ -335,10 +504,14 @@ impl Sink for ApSink {
             .objects(group_id as i64)
             .create_batch(batch)
             .await
-            .map_err(|e| sink_error(&e, true))?;
+            .map_err(|e| {
+                self.run.forget(group_id);
+                sink_error(&e, true)
+            })?;
         // NB: the create answer is not documented. One that does not list every object
         // sent may have stored any of them: the engine must re-read before sending again.
         if outcome.objects.len() != objects.len() {
+            self.run.forget(group_id);
             return Err(SinkError::new(
                 SinkErrorKind::OutcomeUnknown,
                 format!(
@@ -348,7 +521,22 @@ impl Sink for ApSink {
                 ),
             ));
         }
-        Ok(outcomes(&outcome, objects.len()))
+        let written = outcomes(&outcome, objects.len());
+        self.run.after_write(group_id, |kept| {
+            for (sent, result) in objects.iter().zip(&written) {
+                match result {
+                    ObjectOutcome::Written { id: Some(id) } => kept.push(TargetObject {
+                        id: id.clone(),
+                        fields: sent.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        archived: false,
+                    }),
+                    ObjectOutcome::Written { id: None } => return false,
+                    _ => {}
+                }
+            }
+            true
+        });
+        Ok(written)
     }
 
     async fn update_objects(
@@ -376,8 +564,26 @@ impl Sink for ApSink {
             .objects(group_id as i64)
             .update_batch(batch)
             .await
-            .map_err(|e| sink_error(&e, false))?;
-        Ok(outcomes(&outcome, updates.len()))
+            .map_err(|e| {
+                self.run.forget(group_id);
+                sink_error(&e, false)
+            })?;
+        let written = outcomes(&outcome, updates.len());
+        self.run.after_write(group_id, |kept| {
+            for (update, result) in updates.iter().zip(&written) {
+                if !matches!(result, ObjectOutcome::Written { .. }) {
+                    continue;
+                }
+                let Some(object) = kept.iter_mut().find(|o| o.id == update.id) else {
+                    return false;
+                };
+                for (key, value) in update.fields.iter() {
+                    object.fields.insert(key.clone(), value.clone());
+                }
+            }
+            true
+        });
+        Ok(written)
     }
 
     async fn archive_objects(
@@ -389,21 +595,31 @@ impl Sink for ApSink {
         if ids.len() > MAX_BATCH {
             return Err(too_many(ids.len()));
         }
-        self.client
+        let result = self
+            .client
             .objects(group_id as i64)
             .archive(ids.iter().cloned(), stop_date)
             .await
-            .map_err(|e| sink_error(&e, false))
+            .map_err(|e| sink_error(&e, false));
+        self.run.after_write(group_id, |kept| {
+            result.is_ok() && set_archived(kept, ids, true)
+        });
+        result
     }
 
     async fn unarchive_objects(&self, group_id: u64, ids: &[String]) -> Result<(), SinkError> {
         if ids.len() > MAX_BATCH {
             return Err(too_many(ids.len()));
         }
-        self.client
+        let result = self
+            .client
             .objects(group_id as i64)
             .unarchive(ids.iter().cloned())
             .await
-            .map_err(|e| sink_error(&e, false))
+            .map_err(|e| sink_error(&e, false));
+        self.run.after_write(group_id, |kept| {
+            result.is_ok() && set_archived(kept, ids, false)
+        });
+        result
     }
 }

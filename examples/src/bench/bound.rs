@@ -3,12 +3,17 @@
 //! A full sync of one job reads the source in pages of at most 1,000 records (one more
 //! request when the count is a multiple of the page size, because only a short page ends
 //! a listing), re-reads the records missing from the listing in batches that fit the URL,
-//! lists the target group (and each linked group) at the search cap, and writes in batches
-//! of at most 200. Discovery (group, fields, statuses, settings, login) is a constant that
-//! does not grow with the data; it is reported apart.
+//! lists the target group (and each linked group no earlier job of the run listed) at the
+//! search cap, and writes in batches of at most 200. Discovery (group, fields, statuses,
+//! settings, login) is a constant that does not grow with the data; it is reported apart:
+//! each group the run uses is described once ([`DESCRIBE_REQUESTS`]), and the login and
+//! the account settings are read at most once per process.
 
 /// Records per ConnectWise page.
 pub const CW_PAGE: u64 = 1000;
+
+/// Requests that describe one group, once per run: the group, its fields, its statuses.
+pub const DESCRIBE_REQUESTS: u64 = 3;
 
 /// Objects per Asset Panda write.
 pub const AP_BATCH: u64 = 200;
@@ -24,7 +29,8 @@ pub struct JobWork {
     pub reread_batches: u64,
     /// Objects in the target group when it was listed (archived ones included).
     pub target_objects: u64,
-    /// Objects in each linked group when it was listed.
+    /// Objects in each linked group the job lists (those no earlier job of the run
+    /// listed), when it was listed.
     pub linked_objects: Vec<u64>,
     /// Objects to create.
     pub creates: u64,

@@ -2,7 +2,7 @@
 
 use assetpanda_api::fake::Endpoint;
 
-use super::bound::{search_pages, source_pages, write_batches, CW_PAGE};
+use super::bound::{search_pages, source_pages, write_batches, CW_PAGE, DESCRIBE_REQUESTS};
 use super::listing::{self, Listing};
 use super::memory::mib;
 use super::world::{BenchError, Phase, World};
@@ -112,6 +112,15 @@ pub async fn phase(
         p.ap.writes(),
         Some(b.ap_writes()),
         "the four rows above",
+    );
+    row(
+        "Asset Panda group descriptions",
+        p.ap_descriptions(),
+        Some(DESCRIBE_REQUESTS * world.groups_used()),
+        &format!(
+            "{DESCRIBE_REQUESTS} (group, fields, statuses) x {} groups, once per run",
+            world.groups_used()
+        ),
     );
     let discovery: Vec<String> =
         p.ap.iter()

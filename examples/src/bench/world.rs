@@ -127,8 +127,23 @@ impl World {
         })
     }
 
+    /// The distinct groups the run uses: the jobs' targets and the groups they link to.
+    pub fn groups_used(&self) -> u64 {
+        let groups: BTreeSet<u64> = self
+            .info
+            .iter()
+            .flat_map(|j| j.linked.iter().copied().chain([j.group]))
+            .collect();
+        groups.len() as u64
+    }
+
     /// Runs one sync through the tool's entry point and measures it.
     pub async fn sync(&self) -> Result<Phase, BenchError> {
+        self.sync_on(&self.endpoints).await
+    }
+
+    /// Runs one sync over `endpoints` and measures it.
+    pub async fn sync_on(&self, endpoints: &Endpoints) -> Result<Phase, BenchError> {
         let before: Vec<Snapshot> = self.info.iter().map(|j| self.snapshot(j)).collect();
         let mut rereads = Vec::new();
         for (job, snap) in self.info.iter().zip(&before) {
@@ -139,13 +154,8 @@ impl World {
         let progress = Progress::new(ProgressMode::Silent);
 
         let start = Instant::now();
-        let report = sync::execute(
-            &self.endpoints,
-            &self.jobs,
-            EngineOptions::default(),
-            &progress,
-        )
-        .await;
+        let report =
+            sync::execute(endpoints, &self.jobs, EngineOptions::default(), &progress).await;
         let wall = start.elapsed();
 
         let cw = self.servers.cw.counters();
@@ -198,9 +208,16 @@ impl World {
             let Some(group) = report.groups.iter().find(|g| g.job == job.name) else {
                 continue;
             };
+            // NB: the sink keeps a linked group's listing from an earlier job of the run, so
+            // only a group no earlier job listed is listed again for its links.
+            let listed_before: BTreeSet<u64> = self.info[..index]
+                .iter()
+                .flat_map(|j| j.linked.iter().copied().chain([j.group]))
+                .collect();
             let linked = job
                 .linked
                 .iter()
+                .filter(|g| !listed_before.contains(g))
                 .map(|g| self.servers.ap.core().objects(*g).len() as u64)
                 .collect();
             let c = &group.counts;
@@ -374,5 +391,19 @@ impl Phase {
     /// Asset Panda requests that are neither searches nor writes.
     pub fn ap_discovery(&self) -> u64 {
         self.ap.requests() - self.ap(Endpoint::Search) - self.ap.writes()
+    }
+
+    /// Asset Panda requests that describe groups: the group list, groups, their fields
+    /// and statuses.
+    pub fn ap_descriptions(&self) -> u64 {
+        [
+            Endpoint::Groups,
+            Endpoint::Group,
+            Endpoint::Fields,
+            Endpoint::Statuses,
+        ]
+        .into_iter()
+        .map(|e| self.ap(e))
+        .sum()
     }
 }
