@@ -231,11 +231,34 @@ impl World {
             .insert(id.to_string());
     }
 
+    /// Adds `n` new companies at the source (with new ids); returns their ids.
+    pub fn add_companies(&mut self, n: usize) -> Vec<i64> {
+        let mut ids = Vec::with_capacity(n);
+        for _ in 0..n {
+            let id = self.next_company;
+            self.next_company += 1;
+            self.add_company(id);
+            ids.push(id);
+        }
+        ids
+    }
+
     /// Adds a device owned by one of companies 1 to 8; returns its id.
     pub fn add_device(&mut self) -> i64 {
         self.next_device += self.rng.random_range(1..=3);
         let id = self.next_device;
         let company = self.rng.random_range(1..=8);
+        self.add_device_with(id, company)
+    }
+
+    /// Adds a device owned by `company`; returns its id.
+    pub fn add_device_owned_by(&mut self, company: i64) -> i64 {
+        self.next_device += self.rng.random_range(1..=3);
+        let id = self.next_device;
+        self.add_device_with(id, company)
+    }
+
+    fn add_device_with(&mut self, id: i64, company: i64) -> i64 {
         let status = if self.rng.random_bool(0.85) {
             "Active"
         } else {
@@ -357,12 +380,22 @@ impl World {
 
     /// A configuration file's text for the `cw-ap-sync` binary: both fakes and [`JOBS`].
     pub fn config_toml(&self) -> String {
+        self.config_toml_with("")
+    }
+
+    /// [`World::config_toml`] whose writes carry at most `batch_size` objects each.
+    pub fn config_toml_batched(&self, batch_size: usize) -> String {
+        self.config_toml_with(&format!("\n[sync]\nbatch_size = {batch_size}\n"))
+    }
+
+    /// The configuration with `extra` (whole sections) before the jobs.
+    fn config_toml_with(&self, extra: &str) -> String {
         format!(
             "[connectwise]\nsite = \"{}\"\npage_size = 9\nrequests_per_minute = 0\n\
              timeout_secs = 5\nbackoff_base_ms = 1\nbackoff_cap_ms = 20\n\
              allow_insecure_http = true\n\n[assetpanda]\nbase_url = \"{}\"\n\
              max_calls = 0\npage_size = 10\ntimeout_secs = 5\nbackoff_base_ms = 1\n\
-             backoff_cap_ms = 20\nallow_insecure_http = true\n{JOBS}",
+             backoff_cap_ms = 20\nallow_insecure_http = true\n{extra}{JOBS}",
             self.cw.uri(),
             self.ap.uri()
         )
