@@ -436,6 +436,11 @@ impl<T: ListItem> ListRequest<T> {
 
     /// Every item of every page, as a `Send + 'static` stream.
     pub fn stream(self) -> ItemStream<T> {
+        self.pages().flat_map(stream::iter).boxed()
+    }
+
+    /// The items of every page, a page at a time.
+    fn pages(self) -> BoxStream<'static, Vec<Result<T>>> {
         let start = self
             .effective_page_size()
             .map(|size| (size, self.first_cursor()));
@@ -444,9 +449,7 @@ impl<T: ListItem> ListRequest<T> {
             next: Some(start),
             seen: HashSet::new(),
         };
-        stream::unfold(state, Walk::step)
-            .flat_map(stream::iter)
-            .boxed()
+        stream::unfold(state, Walk::step).boxed()
     }
 }
 
@@ -465,7 +468,9 @@ impl<T: ListItem> ListRequest<T> {
     ///
     /// Every request goes through the client's throttle (shared by its clones) and retry
     /// policy, so no more than `parts` requests, nor more than the throttle allows, are in
-    /// flight. A failed page ends its range only: the error is an `Err` item and the other
+    /// flight. Under a tokio runtime each range is read and decoded on a task of its own,
+    /// at most one page ahead of the consumer, so ranges decode on several cores; dropping
+    /// the stream stops those tasks. A failed page ends its range only: the error is an `Err` item and the other
     /// ranges go on. A failed first page or largest-id request ends the stream.
     /// With `parts <= 1`, this is `self.forward_only().stream()`. Like
     /// [`forward_only`](Self::forward_only), it cannot be used with
@@ -521,7 +526,7 @@ impl<T: ListItem> ListRequest<T> {
             };
             let mut request = self.clone().conditions(self.combined(range));
             request.page_size = Some(size);
-            request.stream()
+            on_own_task(request.pages())
         });
         stream::iter(head).chain(stream::select_all(walks)).boxed()
     }
@@ -543,6 +548,41 @@ impl<T: ListItem> ListRequest<T> {
         };
         let page = request.send().await?;
         Ok(page.items.first().and_then(ListItem::record_id))
+    }
+}
+
+/// Reads pages on a task of the running tokio runtime, a page ahead of the consumer, so
+/// that several ranges decode on several cores; without a runtime, where it is polled.
+/// Dropping the stream stops the task, even in the middle of a request.
+fn on_own_task<T: Send + 'static>(pages: BoxStream<'static, Vec<Result<T>>>) -> ItemStream<T> {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return pages.flat_map(stream::iter).boxed();
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel(1);
+    let task = runtime.spawn(async move {
+        let mut pages = pages;
+        while let Some(page) = pages.next().await {
+            if sender.send(page).await.is_err() {
+                break;
+            }
+        }
+    });
+    // TODO: a panic inside the task ends its range without an error item.
+    let reading = (receiver, AbortOnDrop(task));
+    stream::unfold(reading, |(mut receiver, task)| async move {
+        let page = receiver.recv().await?;
+        Some((page, (receiver, task)))
+    })
+    .flat_map(stream::iter)
+    .boxed()
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
