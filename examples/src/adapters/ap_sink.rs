@@ -623,3 +623,158 @@ impl Sink for ApSink {
         result
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use assetpanda_api::fake::{Endpoint, FakeAssetPanda, Fault, FaultPlan, FaultRule};
+    use assetpanda_api::fake::{FieldSpec, GroupSpec};
+    use serde_json::json;
+
+    use super::*;
+
+    const COMPANIES: u64 = 7;
+    const DEVICES: u64 = 8;
+
+    /// A devices job that links to the companies group.
+    fn jobs() -> Vec<JobConfig> {
+        let toml = r#"
+[[jobs]]
+name = "devices"
+entity = "configurations"
+target_group = 8
+match_keys = [{ target = "field_20" }]
+fields = [
+  { source = "name", target = "field_1" },
+  { source = "company/id", target = "field_40", link = { group = 7, field = "field_20" } },
+]
+"#;
+        cw_ap_mapping::Config::from_toml_str(toml)
+            .expect("the job parses")
+            .jobs
+    }
+
+    async fn fake() -> FakeAssetPanda {
+        let companies = GroupSpec::new(COMPANIES, "Companies", "companies")
+            .field(FieldSpec::text("field_1", "Name"))
+            .field(FieldSpec::text("field_20", "CW ID"));
+        let devices = GroupSpec::new(DEVICES, "Devices", "devices")
+            .field(FieldSpec::text("field_1", "Name"))
+            .field(FieldSpec::text("field_20", "CW ID"))
+            .field(FieldSpec::link("field_40", "Company", COMPANIES));
+        let fake = FakeAssetPanda::builder()
+            .group(companies)
+            .group(devices)
+            .start()
+            .await;
+        fake.core()
+            .insert_object(COMPANIES, json!({ "field_1": "Old", "field_20": "1" }))
+            .expect("an object is stored");
+        fake
+    }
+
+    fn sink(fake: &FakeAssetPanda) -> ApSink {
+        let client = fake.client_builder().build().expect("the client builds");
+        ApSink::new(client, Some("MM/DD/YYYY".into())).for_run(&jobs())
+    }
+
+    async fn list(sink: &ApSink, group: u64) -> Vec<(String, Option<Value>, bool)> {
+        let objects: Vec<TargetObject> = sink
+            .list_objects(group)
+            .try_collect()
+            .await
+            .expect("the group lists");
+        let mut out: Vec<_> = objects
+            .into_iter()
+            .map(|o| (o.id, o.fields.get("field_20").cloned(), o.archived))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    fn searches(fake: &FakeAssetPanda) -> u64 {
+        fake.core().counters().requests_to(Endpoint::Search)
+    }
+
+    fn new_company(cw: &str) -> NewObject {
+        NewObject::from([
+            ("field_1".to_owned(), json!(format!("Company {cw}"))),
+            ("field_20".to_owned(), json!(cw)),
+        ])
+    }
+
+    #[tokio::test]
+    async fn a_linked_group_is_listed_once_a_run_with_the_runs_writes_and_again_next_run() {
+        let fake = fake().await;
+        let run = sink(&fake);
+        let old = list(&run, COMPANIES).await;
+        assert_eq!(old.len(), 1);
+
+        let created = run
+            .create_objects(COMPANIES, &[new_company("2")])
+            .await
+            .expect("the create");
+        let date = NaiveDate::from_ymd_opt(2026, 1, 2).expect("a date");
+        run.archive_objects(COMPANIES, &[old[0].0.clone()], date)
+            .await
+            .expect("the archive");
+        let kept = list(&run, COMPANIES).await;
+        assert_eq!(searches(&fake), 1, "the second listing is the kept one");
+
+        let ObjectOutcome::Written { id: Some(new_id) } = &created[0] else {
+            panic!("no id for the created object: {created:?}");
+        };
+        assert!(kept.contains(&(new_id.clone(), Some(json!("2")), false)));
+        assert!(kept.contains(&(old[0].0.clone(), Some(json!("1")), true)));
+
+        let next = run.for_run(&jobs());
+        assert_eq!(list(&next, COMPANIES).await, kept, "the server agrees");
+        assert_eq!(searches(&fake), 2, "a new run reads the group again");
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_drops_the_kept_listing() {
+        let fake = fake().await;
+        let run = sink(&fake);
+        list(&run, COMPANIES).await;
+        let plan = FaultPlan::new().rule(
+            FaultRule::share(1.0, Fault::InternalServerError)
+                .only(Endpoint::Create)
+                .after_apply(),
+        );
+        fake.core().set_faults(plan).expect("the plan is accepted");
+
+        let err = run
+            .create_objects(COMPANIES, &[new_company("3")])
+            .await
+            .expect_err("the create fails");
+        assert_eq!(err.kind, SinkErrorKind::OutcomeUnknown);
+        let after = list(&run, COMPANIES).await;
+
+        assert_eq!(searches(&fake), 2, "the group is read again");
+        assert!(
+            after.iter().any(|(_, cw, _)| cw == &Some(json!("3"))),
+            "the object the server stored is listed: {after:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_group_no_job_links_to_is_not_kept_and_a_group_is_described_once() {
+        let fake = fake().await;
+        let run = sink(&fake);
+        list(&run, DEVICES).await;
+        list(&run, DEVICES).await;
+        assert_eq!(searches(&fake), 2);
+
+        for _ in 0..2 {
+            let group = run
+                .resolve_group(&GroupRef::Id(COMPANIES))
+                .await
+                .expect("the group resolves");
+            assert_eq!(group.name, "Companies");
+        }
+        let counters = fake.core().counters();
+        for endpoint in [Endpoint::Group, Endpoint::Fields, Endpoint::Statuses] {
+            assert_eq!(counters.requests_to(endpoint), 1, "{endpoint}");
+        }
+    }
+}
