@@ -525,6 +525,8 @@ impl Sink for ApSink {
         self.run.after_write(group_id, |kept| {
             for (sent, result) in objects.iter().zip(&written) {
                 match result {
+                    // TODO: a kept object holds the values as sent, not as the server
+                    // stored them; a server that rewrites a link key would not match.
                     ObjectOutcome::Written { id: Some(id) } => kept.push(TargetObject {
                         id: id.clone(),
                         fields: sent.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
