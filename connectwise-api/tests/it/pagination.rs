@@ -615,3 +615,49 @@ async fn h33_missing_ids_are_re_read_in_batches_that_fit() {
         .unwrap();
     assert!(none.is_empty(), "an empty list needs no request");
 }
+
+#[tokio::test]
+async fn a_bad_last_row_is_rejected_alone_and_its_id_still_moves_the_cursor() {
+    let server = MockServer::start().await;
+    let bad_row = br#"{"id": 2, "name": ["not", "a", "name"]}"#;
+    let mut first = b"[{\"id\": 1, \"name\": \"one\"}, ".to_vec();
+    first.extend_from_slice(bad_row);
+    first.push(b']');
+    Mock::given(method("GET"))
+        .and(path(format!("{API}/company/companies")))
+        .and(wiremock::matchers::query_param_is_missing("pageId"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(first, "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{API}/company/companies")))
+        .and(wiremock::matchers::query_param("pageId", "2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(&br#"[{"id": 3}]"#[..], "application/json"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+
+    let results: Vec<_> = client
+        .companies()
+        .list()
+        .forward_only()
+        .page_size(2)
+        .stream()
+        .collect()
+        .await;
+    let ids: Vec<i32> = results.iter().filter_map(|r| r.as_ref().ok()?.id).collect();
+    assert_eq!(ids, [1, 3]);
+    let bad = results.iter().find_map(|r| r.as_ref().err());
+    match bad {
+        Some(Error::Decode {
+            json_path, snippet, ..
+        }) => {
+            assert_eq!(json_path, "[1].name");
+            assert_eq!(snippet.as_bytes(), bad_row);
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
