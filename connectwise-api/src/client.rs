@@ -161,7 +161,9 @@ impl Client {
         ListRequest::new(self.clone(), path)
     }
 
-    pub(crate) fn list_of<T: ListItem>(&self, path: &str) -> ListRequest<T> {
+    /// A list request on any path, decoded into your own record type (one that
+    /// implements [`ListItem`]), for collections this crate has no model of.
+    pub fn list_of<T: ListItem>(&self, path: &str) -> ListRequest<T> {
         ListRequest::new(self.clone(), path)
     }
 

@@ -148,6 +148,17 @@ pub enum Error {
         detail: String,
     },
 
+    /// A range of a listing read in id ranges ended before its end: the task that read it
+    /// stopped without finishing (it panicked or its runtime shut down). What the other
+    /// ranges read is good, but the listing is incomplete.
+    #[error("a range of the listing of {path} broke off: {detail}")]
+    RangeAborted {
+        /// API path of the listing.
+        path: String,
+        /// The range and why it stopped.
+        detail: String,
+    },
+
     /// The company-info lookup answered `null`: the server does not know this company.
     #[error("the server does not know the company `{company}`; check the company id (the name typed in the Company box of the login screen)")]
     UnknownCompany {

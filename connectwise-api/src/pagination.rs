@@ -526,7 +526,9 @@ impl<T: ListItem> ListRequest<T> {
             };
             let mut request = self.clone().conditions(self.combined(range));
             request.page_size = Some(size);
-            on_own_task(request.pages())
+            let end = below.map_or_else(String::new, |below| below.to_string());
+            let label = format!("ids {from}..{end}");
+            on_own_task(request.pages(), self.path.clone(), label)
         });
         stream::iter(head).chain(stream::select_all(walks)).boxed()
     }
@@ -553,8 +555,14 @@ impl<T: ListItem> ListRequest<T> {
 
 /// Reads pages on a task of the running tokio runtime, a page ahead of the consumer, so
 /// that several ranges decode on several cores; without a runtime, where it is polled.
-/// Dropping the stream stops the task, even in the middle of a request.
-fn on_own_task<T: Send + 'static>(pages: BoxStream<'static, Vec<Result<T>>>) -> ItemStream<T> {
+/// Dropping the stream stops the task, even in the middle of a request. A task that stops
+/// before the end of its pages (a panic, a runtime shutting down) yields
+/// [`Error::RangeAborted`], so the range never looks complete when it is not.
+fn on_own_task<T: Send + 'static>(
+    pages: BoxStream<'static, Vec<Result<T>>>,
+    path: String,
+    range: String,
+) -> ItemStream<T> {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return pages.flat_map(stream::iter).boxed();
     };
@@ -567,11 +575,31 @@ fn on_own_task<T: Send + 'static>(pages: BoxStream<'static, Vec<Result<T>>>) -> 
             }
         }
     });
-    // TODO: a panic inside the task ends its range without an error item.
-    let reading = (receiver, AbortOnDrop(task));
-    stream::unfold(reading, |(mut receiver, task)| async move {
-        let page = receiver.recv().await?;
-        Some((page, (receiver, task)))
+    let reading = Some((receiver, AbortOnDrop(task)));
+    stream::unfold(reading, move |reading| {
+        let (path, range) = (path.clone(), range.clone());
+        async move {
+            let (mut receiver, mut task) = reading?;
+            if let Some(page) = receiver.recv().await {
+                return Some((page, Some((receiver, task))));
+            }
+            // NB: the channel closes when the task ends; only a normal end is complete.
+            match (&mut task.0).await {
+                Ok(()) => None,
+                Err(e) => {
+                    let why = if e.is_panic() {
+                        "its reading task panicked"
+                    } else {
+                        "its reading task was cancelled"
+                    };
+                    let error = Error::RangeAborted {
+                        path,
+                        detail: format!("{range}: {why}"),
+                    };
+                    Some((vec![Err(error)], None))
+                }
+            }
+        }
     })
     .flat_map(stream::iter)
     .boxed()

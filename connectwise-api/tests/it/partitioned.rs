@@ -370,3 +370,53 @@ async fn the_fake_orders_by_id_descending_for_the_largest_id() {
     let got: Vec<i64> = page.items.iter().filter_map(|r| r["id"].as_i64()).collect();
     assert_eq!(got, top);
 }
+
+/// A record type whose decoding panics on one id, standing for a bug in a caller's type.
+#[derive(Debug)]
+struct PanicsOn(i64);
+
+impl<'de> serde::Deserialize<'de> for PanicsOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let row = Value::deserialize(d)?;
+        let id = row.get("id").and_then(Value::as_i64).unwrap_or_default();
+        assert!(
+            id != PANIC_ID.load(Ordering::Relaxed) as i64,
+            "decoding bug"
+        );
+        Ok(PanicsOn(id))
+    }
+}
+
+impl connectwise_api::ListItem for PanicsOn {
+    const REQUIRES_ID: bool = true;
+
+    fn record_id(&self) -> Option<i64> {
+        Some(self.0)
+    }
+}
+
+static PANIC_ID: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+#[tokio::test]
+async fn a_range_whose_task_panics_ends_with_an_error_not_in_silence() {
+    let fake = fake(600).await;
+    let all = fake.ids(Entity::Configurations);
+    // NB: past the first page of 100, so the panic happens inside a range's task.
+    PANIC_ID.store(all[450] as usize, Ordering::Relaxed);
+    let typed = client(&fake).list_of::<PanicsOn>(LIST).page_size(100);
+
+    let items: Vec<_> = typed.stream_partitioned(3).collect().await;
+
+    let aborted: Vec<String> = items
+        .iter()
+        .filter_map(|i| match i {
+            Err(e @ Error::RangeAborted { .. }) => Some(e.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(aborted.len(), 1, "{aborted:?}");
+    assert!(aborted[0].contains("panicked"), "{}", aborted[0]);
+    assert!(aborted[0].contains(LIST), "{}", aborted[0]);
+    let read = items.iter().filter(|i| i.is_ok()).count();
+    assert!(read < all.len(), "the broken range cannot look complete");
+}
