@@ -1,7 +1,9 @@
 //! A test world: both fakes, a configuration file in a temporary directory, and the tool
-//! run in-process against them.
+//! run in-process against them. [`chaos`] holds the seeded world of the reliability tests.
 
-use std::path::PathBuf;
+pub mod chaos;
+
+use std::path::{Path, PathBuf};
 
 use assetpanda_api::fake::{Endpoint, FakeAssetPanda, GroupSpec, StoredObject};
 use connectwise_api::fake::{FakeConnectWise, FakeConnectWiseBuilder};
@@ -114,20 +116,7 @@ impl World {
 
     /// Runs with a given environment.
     pub async fn run_with_env(&self, args: &[&str], env: &Env) -> Ran {
-        let (output, out, err) = Output::capture();
-        let mut argv = vec![
-            "cw-ap-sync".to_owned(),
-            "-c".to_owned(),
-            self.config.display().to_string(),
-        ];
-        argv.extend(args.iter().map(|a| a.to_string()));
-
-        let status = cw_ap_examples::app::run_args(argv, env, &output).await;
-        Ran {
-            status,
-            out: out.text(),
-            err: err.text(),
-        }
+        run_in_process(&self.config, args, env).await
     }
 
     /// Asset Panda write requests served so far.
@@ -148,6 +137,24 @@ impl World {
     /// Every object of a group, archived ones included.
     pub fn all(&self, group: u64) -> Vec<StoredObject> {
         self.servers.ap.core().objects(group)
+    }
+}
+
+/// Runs `cw-ap-sync -c <config> <args…>` in-process with `env`, capturing what it prints.
+pub async fn run_in_process(config: &Path, args: &[&str], env: &Env) -> Ran {
+    let (output, out, err) = Output::capture();
+    let mut argv = vec![
+        "cw-ap-sync".to_owned(),
+        "-c".to_owned(),
+        config.display().to_string(),
+    ];
+    argv.extend(args.iter().map(|a| a.to_string()));
+
+    let status = cw_ap_examples::app::run_args(argv, env, &output).await;
+    Ran {
+        status,
+        out: out.text(),
+        err: err.text(),
     }
 }
 

@@ -2,10 +2,9 @@
 //! exit 2 and a message that names the problem and where it is. A problem of the whole
 //! run writes nothing at all; a problem of one job leaves that job's group untouched.
 
-mod common;
-
-use common::World;
 use cw_ap_examples::ExitStatus;
+
+use crate::support::chaos::{World, DEVICES};
 
 /// How a case breaks the working setup.
 enum Break {
@@ -157,7 +156,7 @@ async fn every_bad_configuration_or_credential_exits_2_naming_the_problem_and_wh
         }
         std::fs::write(&config, &text).expect("the configuration is written");
         let writes = world.ap_writes();
-        let devices = world.ap.core().objects(common::DEVICES);
+        let devices = world.ap.core().objects(DEVICES);
 
         let (status, output) = world.run_tool_with(&config, &["run"], env).await;
 
@@ -169,7 +168,7 @@ async fn every_bad_configuration_or_credential_exits_2_naming_the_problem_and_wh
             ));
         }
         let written = if case.one_job {
-            world.ap.core().objects(common::DEVICES) != devices
+            world.ap.core().objects(DEVICES) != devices
         } else {
             world.ap_writes() != writes
         };

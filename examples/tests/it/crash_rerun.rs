@@ -9,17 +9,16 @@
 //! both fakes: the reads of each group, the logins, each batch create (held after the fake
 //! stored it, so between two batches of a group), the updates and the archives.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use assetpanda_api::fake::{Endpoint, Fault as ApFault, FaultPlan as ApPlan};
-use common::{World, COMPANIES, DEVICES};
 use connectwise_api::fake::{Fault as CwFault, FaultPlan as CwPlan};
 use cw_ap_examples::ExitStatus;
+
+use crate::support::chaos::{World, COMPANIES, DEVICES};
 
 const SEED: u64 = 21;
 

@@ -11,16 +11,15 @@
 //! requests faulted; for thousands:
 //!
 //! ```text
-//! CHAOS_SEEDS=5000 cargo test -p cw-ap-examples --release --test chaos -- --nocapture
+//! CHAOS_SEEDS=5000 cargo test -p cw-ap-examples --release --test it chaos -- --nocapture
 //! ```
 //!
 //! `CHAOS_FIRST_SEED` moves the window of seeds, so a failing seed can be replayed alone.
 
-mod common;
-
-use common::World;
 use cw_ap_examples::ExitStatus;
 use cw_ap_mapping::RunReport;
+
+use crate::support::chaos::{World, DEVICES};
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -222,7 +221,7 @@ async fn starve(starved: Starved) -> (ExitStatus, String, World) {
     std::fs::write(&config, world.config_toml()).expect("the configuration is written");
     let (status, text) = world.run_tool(&config, &["run"]).await;
     assert_eq!(status, ExitStatus::Success, "{text}");
-    let before = world.ap.core().objects(common::DEVICES);
+    let before = world.ap.core().objects(DEVICES);
 
     let front = wiremock::MockServer::start().await;
     wiremock::Mock::given(wiremock::matchers::any())
@@ -243,11 +242,7 @@ async fn starve(starved: Starved) -> (ExitStatus, String, World) {
         writes,
         "{starved:?}: the devices group was written\n{text}"
     );
-    assert_eq!(
-        world.ap.core().objects(common::DEVICES),
-        before,
-        "{starved:?}"
-    );
+    assert_eq!(world.ap.core().objects(DEVICES), before, "{starved:?}");
     (status, text, world)
 }
 
@@ -281,7 +276,7 @@ async fn h32_a_filter_that_suddenly_matches_nothing_trips_the_guard() {
         world.run_tool(&config, &["run"]).await.0,
         ExitStatus::Success
     );
-    let before = world.ap.core().objects(common::DEVICES);
+    let before = world.ap.core().objects(DEVICES);
     let writes = world.ap_writes();
     let typo = world
         .config_toml()
@@ -292,5 +287,5 @@ async fn h32_a_filter_that_suddenly_matches_nothing_trips_the_guard() {
 
     assert_eq!(status, ExitStatus::GuardStopped, "{text}");
     assert_eq!(world.ap_writes(), writes);
-    assert_eq!(world.ap.core().objects(common::DEVICES), before);
+    assert_eq!(world.ap.core().objects(DEVICES), before);
 }

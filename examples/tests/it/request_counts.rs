@@ -2,13 +2,13 @@
 //! bound (source pages, URL-sized re-reads, search pages at the cap, writes in batches
 //! of 200), and a second run with no change must write nothing. Counts, never timings.
 
-#[path = "../src/bench/bound.rs"]
+#[path = "../../src/bench/bound.rs"]
 #[allow(dead_code)]
 mod bound;
-#[path = "../src/bench/listing.rs"]
+#[path = "../../src/bench/listing.rs"]
 #[allow(dead_code)]
 mod listing;
-#[path = "../src/bench/world.rs"]
+#[path = "../../src/bench/world.rs"]
 #[allow(dead_code)]
 mod world;
 
