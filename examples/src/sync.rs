@@ -57,7 +57,8 @@ pub fn connect(loaded: &Loaded, env: &Env) -> Result<Endpoints, CliError> {
     let page_size = loaded.config.connectwise.page_size.unwrap_or(1000);
 
     Ok(Endpoints {
-        source: CwSource::new(cw, page_size),
+        source: CwSource::new(cw, page_size)
+            .with_read_concurrency(loaded.config.sync.read_concurrency()),
         sink: ApSink::new(ap, loaded.config.assetpanda.date_format.clone()),
     })
 }

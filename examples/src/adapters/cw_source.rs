@@ -1,8 +1,9 @@
 //! The engine's [`Source`] over the ConnectWise client's raw JSON listings.
 //!
 //! Full listings read forward-only with the requested `fields` projection and the filter's
-//! three parameters pushed down as written; re-reads go out as `id in (…)` queries split so
-//! every URL fits the client's length limit; id-only listings project `fields=id`.
+//! three parameters pushed down as written, as several id ranges at once when the listing
+//! is longer than a page; re-reads go out as `id in (…)` queries split so every URL fits
+//! the client's length limit, sent concurrently; id-only listings project `fields=id`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -22,17 +23,29 @@ use serde_json::Value;
 pub struct CwSource {
     client: Client,
     page_size: u32,
+    read_concurrency: usize,
     credentials_refused: Arc<AtomicBool>,
 }
 
 impl CwSource {
-    /// A source over `client`, listing `page_size` records per request (1 to 1000).
+    /// A source over `client`, listing `page_size` records per request (1 to 1000), one
+    /// request at a time.
     pub fn new(client: Client, page_size: u32) -> Self {
         CwSource {
             client,
             page_size: page_size.clamp(1, connectwise_api::MAX_PAGE_SIZE),
+            read_concurrency: 1,
             credentials_refused: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Reads a full listing as up to `parts` id ranges at once, and sends up to `parts`
+    /// re-read batches at once (at least 1). A listing of one page still costs one request;
+    /// a longer one costs at most `parts` more than read in one range. The client's
+    /// throttle holds the request rate whatever this is.
+    pub fn with_read_concurrency(mut self, parts: usize) -> Self {
+        self.read_concurrency = parts.max(1);
+        self
     }
 
     /// The client inside.
@@ -116,11 +129,12 @@ impl Source for CwSource {
             .fields(request.fields.iter().cloned())
             .forward_only();
         let page_size = u64::from(self.page_size);
+        let parts = self.read_concurrency;
         let mut read = 0u64;
         let mut last_id: Option<i64> = None;
 
-        // NB: the client's stream ends by itself after an error that breaks the listing.
-        list.stream()
+        // NB: the client's stream ends a range by itself after an error that breaks it.
+        list.stream_partitioned(parts)
             .map(move |item| match item {
                 Ok(value) => {
                     read += 1;
@@ -128,14 +142,18 @@ impl Source for CwSource {
                     Ok(value)
                 }
                 Err(error) => {
-                    let number = read / page_size + 1;
-                    let after = match last_id {
-                        Some(id) => format!(" after id {id}"),
-                        None => String::new(),
+                    // NB: request numbers and the last id only say where a listing broke
+                    // when it is read in one range, in id order.
+                    let at = match (parts, last_id) {
+                        (1, Some(id)) => {
+                            format!("request {} after id {id}", read / page_size + 1)
+                        }
+                        (1, None) => format!("request {}", read / page_size + 1),
+                        _ => format!("one of {parts} id ranges, {read} records read"),
                     };
                     Err(self
                         .source_error(error)
-                        .with_request(format!("GET {path}, request {number}{after}")))
+                        .with_request(format!("GET {path}, {at}")))
                 }
             })
             .boxed()
@@ -155,15 +173,18 @@ impl Source for CwSource {
             .split_in("id", request.ids.iter().copied())
             .map_err(|e| self.source_error(e))?;
 
-        let mut found = Vec::new();
-        for batch in batches {
-            let rows: Vec<Value> = batch.stream().try_collect().await.map_err(|e| {
+        let reads = batches
+            .into_iter()
+            .map(|batch| batch.stream().try_collect::<Vec<Value>>());
+        let pages: Vec<Vec<Value>> = futures::stream::iter(reads)
+            .buffer_unordered(self.read_concurrency)
+            .try_collect()
+            .await
+            .map_err(|e| {
                 self.source_error(e)
                     .with_request(format!("GET {path} (re-read)"))
             })?;
-            found.extend(rows);
-        }
-        Ok(found)
+        Ok(pages.into_iter().flatten().collect())
     }
 
     fn list_ids<'a>(&'a self, request: &'a IdListRequest) -> IdStream<'a> {

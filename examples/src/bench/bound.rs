@@ -47,6 +47,10 @@ pub struct JobWork {
 pub struct Bound {
     /// ConnectWise listing pages.
     pub cw_pages: u64,
+    /// ConnectWise list requests that reading in several id ranges may add: for a listing
+    /// longer than one page, one request for the largest id and, at most, one short page
+    /// per range after the first. Zero when read in one range.
+    pub cw_range_allowance: u64,
     /// ConnectWise re-reads of missing ids.
     pub cw_rereads: u64,
     /// Asset Panda search pages (target groups and linked groups).
@@ -74,6 +78,7 @@ impl Bound {
 
     fn add(mut self, other: Bound) -> Bound {
         self.cw_pages += other.cw_pages;
+        self.cw_range_allowance += other.cw_range_allowance;
         self.cw_rereads += other.cw_rereads;
         self.ap_search += other.ap_search;
         self.ap_create += other.ap_create;
@@ -101,8 +106,20 @@ pub fn write_batches(objects: u64) -> u64 {
     objects.div_ceil(AP_BATCH)
 }
 
-/// The bound of one job, given the Asset Panda search cap.
-pub fn job_bound(work: &JobWork, search_cap: u64) -> Bound {
+/// The list requests that reading `records` records in up to `ranges` id ranges may add
+/// to [`source_pages`]: none for one range or for a listing that fits its first page;
+/// otherwise the request for the largest id and a short closing page per extra range.
+pub fn range_allowance(records: u64, page: u64, ranges: u64) -> u64 {
+    if ranges <= 1 || records < page {
+        0
+    } else {
+        ranges
+    }
+}
+
+/// The bound of one job, given the Asset Panda search cap and the ConnectWise id ranges
+/// read at once.
+pub fn job_bound(work: &JobWork, search_cap: u64, ranges: u64) -> Bound {
     let linked: u64 = work
         .linked_objects
         .iter()
@@ -110,6 +127,7 @@ pub fn job_bound(work: &JobWork, search_cap: u64) -> Bound {
         .sum();
     Bound {
         cw_pages: source_pages(work.source_records, CW_PAGE),
+        cw_range_allowance: range_allowance(work.source_records, CW_PAGE, ranges),
         cw_rereads: work.reread_batches,
         ap_search: search_pages(work.target_objects, search_cap) + linked,
         ap_create: write_batches(work.creates),
@@ -120,15 +138,23 @@ pub fn job_bound(work: &JobWork, search_cap: u64) -> Bound {
 }
 
 /// The bound of a run of several jobs.
-pub fn run_bound(jobs: &[JobWork], search_cap: u64) -> Bound {
+pub fn run_bound(jobs: &[JobWork], search_cap: u64, ranges: u64) -> Bound {
     jobs.iter()
-        .map(|w| job_bound(w, search_cap))
+        .map(|w| job_bound(w, search_cap, ranges))
         .fold(Bound::default(), Bound::add)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_add_requests_only_past_the_first_page() {
+        assert_eq!(range_allowance(999, 1000, 4), 0);
+        assert_eq!(range_allowance(5000, 1000, 1), 0);
+        assert_eq!(range_allowance(1000, 1000, 4), 4);
+        assert_eq!(range_allowance(100_000, 1000, 3), 3);
+    }
 
     #[test]
     fn pages_count_the_closing_empty_page() {

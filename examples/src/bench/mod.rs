@@ -10,9 +10,11 @@ mod world;
 
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser;
 use clap::{Parser, ValueEnum};
 
-use world::{BenchError, World};
+use cw_ap_examples::config::SyncSettings;
+use world::{BenchError, Setup, World};
 
 /// What to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,6 +41,16 @@ pub struct Args {
     /// What to measure.
     #[arg(long, value_enum, default_value_t = Mode::Both)]
     pub mode: Mode,
+    /// ConnectWise id ranges read at once (the tool's `[sync] read_concurrency`).
+    #[arg(long, default_value_t = SyncSettings::DEFAULT_READ_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=16).map(usize::from))]
+    pub read_concurrency: usize,
+    /// Asset Panda write batches sent at once (the tool's `[sync] write_concurrency`).
+    #[arg(long, default_value_t = cw_ap_mapping::EngineOptions::default().write_concurrency, value_parser = clap::value_parser!(u16).range(1..=16).map(usize::from))]
+    pub write_concurrency: usize,
+    /// A wait in milliseconds both fakes add before every answer, as a network would
+    /// (0: none), to show what the concurrency settings gain.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
 }
 
 /// Share of devices renamed before the third sync.
@@ -69,12 +81,24 @@ pub fn main() -> ExitCode {
 async fn run(args: &Args) -> Result<(), BenchError> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "sync-bench: {} devices, {} companies, seed {}, {cores} cores",
+        "sync-bench: {} devices, {} companies, seed {}, {cores} cores; \
+         read_concurrency {}, write_concurrency {}, latency {} ms",
         args.records,
         world::companies_for(args.records),
-        args.seed
+        args.seed,
+        args.read_concurrency,
+        args.write_concurrency,
+        args.latency_ms
     );
-    let world = World::start(args.records, args.seed).await?;
+    let setup = Setup {
+        sync: SyncSettings {
+            batch_size: None,
+            write_concurrency: Some(args.write_concurrency),
+            read_concurrency: Some(args.read_concurrency),
+        },
+        latency: (args.latency_ms > 0).then(|| std::time::Duration::from_millis(args.latency_ms)),
+    };
+    let world = World::start_with(args.records, args.seed, setup).await?;
     println!(
         "fakes seeded; resident memory {} (peak while seeding {})",
         memory::mib(memory::current()),

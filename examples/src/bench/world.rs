@@ -7,14 +7,12 @@ use std::time::{Duration, Instant};
 
 use assetpanda_api::fake::{Counters as ApCounters, Endpoint};
 use connectwise_api::fake::{Counters as CwCounters, Entity as CwEntity};
-use cw_ap_examples::config::Loaded;
+use cw_ap_examples::config::{Loaded, SyncSettings};
 use cw_ap_examples::demo::{self, DemoData, Servers};
 use cw_ap_examples::progress::{Progress, ProgressMode};
 use cw_ap_examples::sync::{self, Endpoints};
 use cw_ap_examples::CliError;
-use cw_ap_mapping::{
-    resolve_target, validate_job, DateFormat, EngineOptions, JobConfig, RunReport, Sink,
-};
+use cw_ap_mapping::{resolve_target, validate_job, DateFormat, JobConfig, RunReport, Sink};
 use rand::rngs::StdRng;
 use rand::seq::index::sample;
 use rand::SeedableRng;
@@ -85,6 +83,18 @@ pub struct World {
     pub info: Vec<JobInfo>,
     /// The Asset Panda fake's search cap (objects per search page).
     pub search_cap: u64,
+    /// The `[sync]` settings the syncs run with.
+    pub settings: SyncSettings,
+}
+
+/// How the benchmark's syncs run: the tool's `[sync]` settings and a latency the fakes
+/// add to every answer, as a network would.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// The tool's `[sync]` section (defaults when empty).
+    pub sync: SyncSettings,
+    /// A wait before every answer of both fakes.
+    pub latency: Option<Duration>,
 }
 
 /// Companies generated for `devices` devices: one for every ten, at least one.
@@ -98,7 +108,16 @@ const SEARCH_CAP: u64 = 50;
 impl World {
     /// Starts both fakes with `devices` configurations and their companies, connects the
     /// tool's endpoints and resolves the jobs against the empty groups.
+    #[allow(
+        dead_code,
+        reason = "the request-count tests use it; the program passes a setup"
+    )]
     pub async fn start(devices: usize, seed: u64) -> Result<World, BenchError> {
+        World::start_with(devices, seed, Setup::default()).await
+    }
+
+    /// As [`start`](Self::start), with the syncs run under `setup`.
+    pub async fn start_with(devices: usize, seed: u64, setup: Setup) -> Result<World, BenchError> {
         let data = DemoData {
             seed,
             companies: companies_for(devices),
@@ -107,10 +126,25 @@ impl World {
             ap_port: 0,
         };
         let servers = demo::start(data).await?;
+        let mut config = servers.config()?;
+        config.sync = setup.sync.clone();
         let loaded = Loaded {
             path: "(sync-bench)".into(),
-            config: servers.config()?,
+            config,
         };
+        if let Some(wait) = setup.latency {
+            use assetpanda_api::fake::{Fault as ApFault, FaultPlan as ApPlan};
+            use connectwise_api::fake::{Fault as CwFault, FaultPlan as CwPlan};
+            servers
+                .cw
+                .state()
+                .set_faults(CwPlan::new(seed).share(1.0, CwFault::Delay(wait)));
+            servers
+                .ap
+                .core()
+                .set_faults(ApPlan::new().share(1.0, ApFault::Delay(wait)))
+                .map_err(|e| BenchError::setup("adding latency to Asset Panda", e))?;
+        }
         let endpoints = sync::connect(&loaded, &servers.env())?;
         let jobs = loaded.config.jobs.clone();
 
@@ -124,6 +158,7 @@ impl World {
             jobs,
             info,
             search_cap: SEARCH_CAP,
+            settings: setup.sync,
         })
     }
 
@@ -154,14 +189,15 @@ impl World {
         let progress = Progress::new(ProgressMode::Silent);
 
         let start = Instant::now();
-        let report =
-            sync::execute(endpoints, &self.jobs, EngineOptions::default(), &progress).await;
+        let options = self.settings.engine_options();
+        let report = sync::execute(endpoints, &self.jobs, options, &progress).await;
         let wall = start.elapsed();
 
         let cw = self.servers.cw.counters();
         let ap = self.servers.ap.core().counters();
         let work = self.work(&report, &before, &rereads);
-        let bound = run_bound(&work, self.search_cap);
+        let ranges = self.settings.read_concurrency() as u64;
+        let bound = run_bound(&work, self.search_cap, ranges);
         Ok(Phase {
             wall,
             report,

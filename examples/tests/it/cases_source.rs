@@ -268,7 +268,13 @@ async fn h29_a_listing_that_breaks_part_way_keeps_what_it_read_and_archives_noth
         .configurations(250)
         .faults(faults);
     let world = names_only(cw).await;
-    world.patch_config(|t| t.replace("[connectwise]", "[connectwise]\npage_size = 25"));
+    // NB: one id range, so that request numbers follow pages.
+    world.patch_config(|t| {
+        t.replace(
+            "[connectwise]",
+            "[sync]\nread_concurrency = 1\n\n[connectwise]\npage_size = 25",
+        )
+    });
     for n in 0..30 {
         put_object(
             &world,
@@ -289,6 +295,48 @@ async fn h29_a_listing_that_breaks_part_way_keeps_what_it_read_and_archives_noth
     assert!(ran.out.contains("request 9 after id"), "{}", ran.out);
     assert_eq!(world.ap_requests(Endpoint::Archive), 0);
     assert_eq!(world.live(DEVICES).len(), 30 + 200);
+}
+
+#[tokio::test]
+async fn h29_a_listing_read_in_id_ranges_that_breaks_in_one_range_archives_nothing() {
+    // Page size 25, 4 ranges: the first page, the largest id, then the ranges' pages in
+    // any order; from request 6 on, every request fails, so at least one range breaks.
+    let faults = FaultPlan::new(29).on_requests(6..=400, Fault::ServerError);
+    let cw = FakeConnectWise::builder()
+        .seed(29)
+        .companies(3)
+        .configurations(250)
+        .faults(faults);
+    let world = names_only(cw).await;
+    world.patch_config(|t| {
+        t.replace(
+            "[connectwise]",
+            "[sync]\nread_concurrency = 4\n\n[connectwise]\npage_size = 25",
+        )
+    });
+    for n in 0..30 {
+        put_object(
+            &world,
+            json!({"field_1": format!("GONE-{n}"), "field_20": format!("{}", 900_000 + n)}),
+        );
+    }
+
+    let ran = world.run(&["run"]).await;
+
+    assert_eq!(
+        ran.status,
+        ExitStatus::GroupFailed,
+        "{}{}",
+        ran.out,
+        ran.err
+    );
+    assert!(ran.out.contains("incomplete"), "{}", ran.out);
+    assert!(ran.out.contains("of 4 id ranges"), "{}", ran.out);
+    assert_eq!(world.ap_requests(Endpoint::Archive), 0);
+    assert!(
+        world.live(DEVICES).len() >= 30 + 25,
+        "the first page at least was synced"
+    );
 }
 
 #[tokio::test]
