@@ -108,6 +108,31 @@ enum CreateAnswer {
     },
 }
 
+/// Whether one of the updates at `items` writes a value that another of them replaces in
+/// the same field: the two must not race.
+fn takes_a_freed_value(plan: &SyncPlan, items: &[usize]) -> bool {
+    let blank = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    };
+    let changes = || {
+        items
+            .iter()
+            .flat_map(|i| plan.updates[*i].changes.iter().map(move |c| (*i, c)))
+    };
+    let freed: std::collections::HashMap<(&str, String), usize> = changes()
+        .filter(|(_, c)| !blank(&c.old))
+        .map(|(i, c)| ((c.key.as_str(), c.old.to_string()), i))
+        .collect();
+    changes().any(|(i, c)| {
+        !blank(&c.new)
+            && freed
+                .get(&(c.key.as_str(), c.new.to_string()))
+                .is_some_and(|other| *other != i)
+    })
+}
+
 /// The mismatch of a batch answered with a different number of outcomes than it sent.
 fn outcome_count_mismatch() -> SinkError {
     SinkError::new(
@@ -422,7 +447,6 @@ impl<'a, K: Sink> Applier<'a, K> {
                 !u.changes.is_empty() && !failed_unarchive.contains(&u.object)
             })
             .collect();
-        // TODO: batches in flight together may race when one update frees a unique value that another takes.
         let (sink, group) = (self.sink, self.job.group.id);
         let send = |work: &Work| {
             let updates: Vec<ObjectUpdate> = work
@@ -449,8 +473,16 @@ impl<'a, K: Sink> Applier<'a, K> {
             }
         };
         let handle = |this: &mut Self, work: Work, answer| this.handle_update(plan, work, answer);
+        // NB: an update that takes a value another update frees (a unique value moving
+        // between objects) must reach the server after it, so such updates go out one
+        // batch at a time, in plan order.
+        let concurrency = self.concurrency;
+        if takes_a_freed_value(plan, &items) {
+            self.concurrency = 1;
+        }
         self.drive(Work::batches(&items, self.batch), send, handle)
             .await;
+        self.concurrency = concurrency;
     }
 
     /// Handles the answer to an update batch; returns the work to send next.

@@ -303,3 +303,42 @@ async fn a_problem_in_a_later_job_names_its_index() {
 fn four_batches_in_flight_by_default() {
     assert_eq!(EngineOptions::default().write_concurrency, 4);
 }
+
+/// Eight devices whose serial numbers the source gives as `serial(id)`: the most update
+/// calls in flight at concurrency 4, with batches of one.
+async fn updates_in_flight(serial: impl Fn(i64) -> String) -> usize {
+    let group = devices().id;
+    let objects = (1..=8).map(|id| device_object(id as usize, id)).collect();
+    let sink = Arc::new(Counting::new(Arc::new(MemorySink::new(
+        vec![devices()],
+        vec![(group, objects)],
+    ))));
+    let records = (1..=8)
+        .map(|id| device(id, &format!("WS-{id}"), &serial(id)))
+        .collect();
+    let report = Engine::new(MemorySource::new(records), sink.clone())
+        .with_options(with_concurrency(4, 1))
+        .run(&config(DEVICES))
+        .await;
+    let counts = report.group("devices").unwrap().counts.clone();
+    assert_eq!((counts.updated, counts.failed), (8, 0));
+    for id in 1..=8 {
+        let stored = sink.inner.objects_of(group);
+        let object = stored
+            .iter()
+            .find(|o| o.fields["field_20"] == id.to_string())
+            .unwrap();
+        assert_eq!(object.fields["field_10"], serial(id));
+    }
+    sink.max_in_flight()
+}
+
+#[tokio::test(start_paused = true)]
+async fn updates_that_move_a_value_between_objects_go_one_batch_at_a_time() {
+    // NB: each device takes the serial number the next one gives up.
+    let moved = updates_in_flight(|id| format!("SN{}", id % 8 + 1)).await;
+    let fresh = updates_in_flight(|id| format!("NEW-{id}")).await;
+
+    assert_eq!(moved, 1, "a value moving between objects must not race");
+    assert_eq!(fresh, 4, "unrelated updates still go out at once");
+}
