@@ -320,13 +320,14 @@ async fn updates_in_flight(serial: impl Fn(i64) -> String) -> usize {
         .with_options(with_concurrency(4, 1))
         .run(&config(DEVICES))
         .await;
-    let counts = report.group("devices").unwrap().counts.clone();
+    let counts = report.group("devices").unwrap().counts;
     assert_eq!((counts.updated, counts.failed), (8, 0));
+    let stored = sink.inner.objects_of(group);
     for id in 1..=8 {
-        let stored = sink.inner.objects_of(group);
+        let key = id.to_string();
         let object = stored
             .iter()
-            .find(|o| o.fields["field_20"] == id.to_string())
+            .find(|o| o.fields["field_20"] == key.as_str())
             .unwrap();
         assert_eq!(object.fields["field_10"], serial(id));
     }
