@@ -90,12 +90,7 @@ impl Site {
             Self::Host(host) => api_twin(host.trim()),
             Self::Url(url) => return url_root(url),
         };
-        if host.is_empty() || host.contains(['/', '?', '#', '@']) {
-            return Err(Error::Config {
-                field: "site".to_owned(),
-                reason: format!("`{host}` is not a host name"),
-            });
-        }
+        check_host(&host)?;
         url_root(&parse_url(&format!("https://{host}/"))?)
     }
 }
@@ -104,6 +99,10 @@ impl FromStr for Site {
     type Err = Error;
 
     /// Reads a region name (`na`, `eu`, …), a host name or a URL.
+    ///
+    /// A bare name without a dot that is not a region (`xx`, a mistyped `nа`) is refused rather
+    /// than taken for a host: a single-label server is still reachable as a URL
+    /// (`https://cwserver`).
     fn from_str(text: &str) -> Result<Self> {
         let text = text.trim();
         if let Some(region) = Region::ALL
@@ -115,6 +114,7 @@ impl FromStr for Site {
         if text.contains("://") {
             return Ok(Self::Url(parse_url(text)?));
         }
+        check_host(text)?;
         Ok(Self::Host(text.to_owned()))
     }
 }
@@ -133,6 +133,29 @@ impl fmt::Display for Site {
             Self::Url(url) => write!(f, "{url}"),
         }
     }
+}
+
+/// Refuses what cannot be a host name: empty, holding URL syntax, or a single label that is
+/// neither `localhost` nor a region name (the likelier meaning of `site = "xx"` is a typo).
+fn check_host(host: &str) -> Result<()> {
+    let reason = if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+        format!("`{host}` is not a host name")
+    } else {
+        let name = host.rsplit_once(':').map_or(host, |(name, _port)| name);
+        if name.contains('.') || name.eq_ignore_ascii_case("localhost") || name.starts_with('[') {
+            return Ok(());
+        }
+        let regions: Vec<&str> = Region::ALL.iter().map(|r| r.name()).collect();
+        format!(
+            "`{host}` is neither a region ({}) nor a full host name; \
+             write a host such as `psa.example.com` or a URL such as `https://{host}`",
+            regions.join(", ")
+        )
+    };
+    Err(Error::Config {
+        field: "site".to_owned(),
+        reason,
+    })
 }
 
 /// Rewrites one of the six documented portal hosts to its `api-` host.

@@ -53,6 +53,12 @@ const CASES: &[Case] = &[
         one_job: false,
     },
     Case {
+        name: "a site that is neither a region nor a host",
+        change: Break::Config("site = \"", "site = \"xx\"\n# was \""),
+        says: &["connectwise", "`xx`", "neither a region"],
+        one_job: false,
+    },
+    Case {
         name: "a codebase that climbs out of the path",
         change: Break::Config("page_size = 9", "page_size = 9\ncodebase = \"../../etc\""),
         says: &["codebase", "../../etc"],
