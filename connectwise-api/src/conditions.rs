@@ -449,7 +449,9 @@ fn flatten<'a>(parts: &'a [Condition], connective: &str, out: &mut Vec<&'a Condi
 }
 
 fn check_field(field: &str) -> Result<&str> {
-    const KEYWORDS: [&str; 8] = ["and", "or", "not", "null", "true", "false", "like", "in"];
+    const KEYWORDS: [&str; 9] = [
+        "and", "or", "not", "null", "true", "false", "like", "in", "contains",
+    ];
     let segment_ok = |segment: &str| {
         let mut chars = segment.chars();
         chars

@@ -383,6 +383,7 @@ fn field_paths_the_server_cannot_read_are_refused() {
         "6NLJ",
         "null",
         "company/and",
+        "Contains",
         "na me",
     ] {
         let rendered = Condition::eq(field, 1).render();
