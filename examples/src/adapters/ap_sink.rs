@@ -388,6 +388,31 @@ fn outcomes(outcome: &WriteOutcome, count: usize) -> Vec<ObjectOutcome> {
     }
 }
 
+/// The object the write answer gives for the `index`th of `count` objects sent, when it
+/// gives one per object.
+fn answered(outcome: &WriteOutcome, index: usize, count: usize) -> Option<&Object> {
+    (outcome.objects.len() == count)
+        .then(|| outcome.objects.get(index))
+        .flatten()
+}
+
+/// The values a written object now holds, for the run's kept listing: those sent, with the
+/// ones the server answered in their place (a server may store a value in another shape).
+fn as_stored<'a>(
+    sent: impl Iterator<Item = (&'a String, &'a Value)>,
+    answered: Option<&Object>,
+) -> BTreeMap<String, Value> {
+    let mut fields: BTreeMap<String, Value> = sent.map(|(k, v)| (k.clone(), v.clone())).collect();
+    if let Some(object) = answered {
+        for (key, value) in &object.fields {
+            if fields.contains_key(key) {
+                fields.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    fields
+}
+
 /// Marks the kept objects `ids` archived or not; false when one of them is not kept.
 fn set_archived(kept: &mut [TargetObject], ids: &[String], archived: bool) -> bool {
     for id in ids {
@@ -523,13 +548,11 @@ impl Sink for ApSink {
         }
         let written = outcomes(&outcome, objects.len());
         self.run.after_write(group_id, |kept| {
-            for (sent, result) in objects.iter().zip(&written) {
+            for (index, (sent, result)) in objects.iter().zip(&written).enumerate() {
                 match result {
-                    // TODO: a kept object holds the values as sent, not as the server
-                    // stored them; a server that rewrites a link key would not match.
                     ObjectOutcome::Written { id: Some(id) } => kept.push(TargetObject {
                         id: id.clone(),
-                        fields: sent.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        fields: as_stored(sent.iter(), answered(&outcome, index, objects.len())),
                         archived: false,
                     }),
                     ObjectOutcome::Written { id: None } => return false,
@@ -572,16 +595,17 @@ impl Sink for ApSink {
             })?;
         let written = outcomes(&outcome, updates.len());
         self.run.after_write(group_id, |kept| {
-            for (update, result) in updates.iter().zip(&written) {
+            for (index, (update, result)) in updates.iter().zip(&written).enumerate() {
                 if !matches!(result, ObjectOutcome::Written { .. }) {
                     continue;
                 }
                 let Some(object) = kept.iter_mut().find(|o| o.id == update.id) else {
                     return false;
                 };
-                for (key, value) in update.fields.iter() {
-                    object.fields.insert(key.clone(), value.clone());
-                }
+                let stored = answered(&outcome, index, updates.len());
+                object
+                    .fields
+                    .extend(as_stored(update.fields.iter(), stored));
             }
             true
         });
@@ -731,6 +755,41 @@ fields = [
         let next = run.for_run(&jobs());
         assert_eq!(list(&next, COMPANIES).await, kept, "the server agrees");
         assert_eq!(searches(&fake), 2, "a new run reads the group again");
+    }
+
+    #[tokio::test]
+    async fn kept_objects_hold_the_values_as_the_server_stored_them() {
+        let fake = fake().await;
+        let run = sink(&fake);
+        list(&run, COMPANIES).await;
+        // NB: a text field stores a number as its text.
+        let created = run
+            .create_objects(
+                COMPANIES,
+                &[NewObject::from([("field_20".to_owned(), json!(5))])],
+            )
+            .await
+            .expect("the create");
+        let ObjectOutcome::Written { id: Some(id) } = &created[0] else {
+            panic!("no id for the created object: {created:?}");
+        };
+        let update = ObjectUpdate {
+            id: id.clone(),
+            fields: BTreeMap::from([("field_1".to_owned(), json!(12))]),
+        };
+        run.update_objects(COMPANIES, &[update])
+            .await
+            .expect("the update");
+
+        let kept: Vec<TargetObject> = run
+            .list_objects(COMPANIES)
+            .try_collect()
+            .await
+            .expect("the kept listing");
+        let kept = kept.into_iter().find(|o| &o.id == id).expect("kept");
+        assert_eq!(searches(&fake), 1, "the listing is the kept one");
+        assert_eq!(kept.fields.get("field_20"), Some(&json!("5")));
+        assert_eq!(kept.fields.get("field_1"), Some(&json!("12")));
     }
 
     #[tokio::test]
