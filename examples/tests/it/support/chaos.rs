@@ -479,15 +479,15 @@ impl World {
             .share(each, ApFault::InternalServerError)
             .share(each / 2.0, ApFault::BadGateway)
             .share(each / 2.0, ApFault::ServiceUnavailable)
-            // TODO: a search that fails for good while the engine indexes a linked group
-            // leaves the index out, and every link of the run is then written empty with
-            // exit 0; until the engine keeps links it could not resolve, the faults a
-            // search gets no retry for (HTML) are served to writes only.
-            .rule(FaultRule::share(each / 2.0, ApFault::HtmlPage).only_writes())
-            // TODO: an empty 200 to a batch create counts as written without being stored
-            // (see `chaos::an_empty_answer_to_a_create_is_not_counted_as_written`); until
-            // that is fixed the empty-body fault is served to searches only.
-            .rule(FaultRule::share(each / 2.0, ApFault::EmptyBody).only(Endpoint::Search))
+            .share(each / 2.0, ApFault::HtmlPage)
+            .rule(FaultRule::share(each / 4.0, ApFault::EmptyBody).only(Endpoint::Search))
+            // NB: an empty 2xx is a write's success (its answer is not documented), so the
+            // empty answers writes get are to writes the server did apply.
+            .rule(
+                FaultRule::share(each / 4.0, ApFault::EmptyBody)
+                    .only_writes()
+                    .after_apply(),
+            )
             .share(each / 2.0, ApFault::TruncatedBody)
             .share(each / 2.0, ApFault::DropConnection);
         self.ap
