@@ -481,8 +481,9 @@ impl World {
             .share(each / 2.0, ApFault::ServiceUnavailable)
             .share(each / 2.0, ApFault::HtmlPage)
             .rule(FaultRule::share(each / 4.0, ApFault::EmptyBody).only(Endpoint::Search))
-            // NB: an empty 2xx is a write's success (its answer is not documented), so the
-            // empty answers writes get are to writes the server did apply.
+            // NB: an empty 2xx to an update or an archive is taken as done (those answers
+            // are not documented; a create's is re-read), so writes get empty answers only
+            // once the server has applied them.
             .rule(
                 FaultRule::share(each / 4.0, ApFault::EmptyBody)
                     .only_writes()
