@@ -166,7 +166,12 @@ pub struct PlanArgs {
     pub json: bool,
 
     /// How many changes to show in detail per group.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 20,
+        allow_negative_numbers = true
+    )]
     pub detail: usize,
 
     /// Plan from records changed since the last successful run only.
@@ -213,6 +218,7 @@ pub struct HistoryArgs {
         long,
         value_name = "N",
         default_value_t = 20,
+        allow_negative_numbers = true,
         value_parser = RangedU64ValueParser::<usize>::new().range(1..)
     )]
     pub limit: usize,
@@ -226,7 +232,7 @@ pub struct HistoryArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// The seed of the generated data and of the changes between runs.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     pub seed: u64,
 
     /// How many companies the fake ConnectWise holds (1 to 100000).
@@ -234,6 +240,7 @@ pub struct DemoArgs {
         long,
         value_name = "N",
         default_value_t = 300,
+        allow_negative_numbers = true,
         value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_COMPANIES)
     )]
     pub companies: usize,
@@ -243,6 +250,7 @@ pub struct DemoArgs {
         long,
         value_name = "N",
         default_value_t = 3000,
+        allow_negative_numbers = true,
         value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_DEVICES)
     )]
     pub devices: usize,
@@ -337,6 +345,30 @@ mod tests {
             );
         }
         assert!(Cli::try_parse_from(["cw-ap-sync", "demo", "--devices", "0"]).is_ok());
+    }
+
+    #[test]
+    fn a_negative_count_is_a_bad_value_of_its_option_not_an_unknown_argument() {
+        for (args, option) in [
+            (&["cw-ap-sync", "plan", "--detail", "-1"][..], "--detail"),
+            (&["cw-ap-sync", "history", "-n", "-3"][..], "--limit"),
+            (&["cw-ap-sync", "demo", "--seed", "-1"][..], "--seed"),
+            (
+                &["cw-ap-sync", "demo", "--companies", "-2"][..],
+                "--companies",
+            ),
+            (&["cw-ap-sync", "demo", "--devices", "-2"][..], "--devices"),
+        ] {
+            let err = Cli::try_parse_from(args).unwrap_err();
+            assert_ne!(
+                err.kind(),
+                clap::error::ErrorKind::UnknownArgument,
+                "{args:?}"
+            );
+            let text = err.to_string();
+            assert!(text.contains("invalid value '-"), "{args:?}: {text}");
+            assert!(text.contains(option), "{args:?}: {text}");
+        }
     }
 
     #[test]

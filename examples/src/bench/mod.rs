@@ -2,6 +2,17 @@
 //! entry point and prints what each cost against the lower bound; a second mode times
 //! listing every record through the client against a plain HTTP loop.
 
+/// Prints a line of figures; when the reader has gone (`| head`), the program ends quietly,
+/// as nobody is left to read the rest.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod bound;
 mod listing;
 mod memory;
@@ -30,10 +41,10 @@ pub enum Mode {
 /// Measures a sync between the fake ConnectWise and the fake Asset Panda: requests by
 /// endpoint against their lower bound, bytes, time and memory.
 #[derive(Debug, Parser)]
-#[command(name = "sync-bench", version)]
+#[command(name = "sync-bench", version, allow_negative_numbers = true)]
 pub struct Args {
     /// Configurations (devices) to generate; companies are a tenth of that.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     pub records: usize,
     /// The seed of the generated records and of the changes.
     #[arg(long, default_value_t = 42)]
@@ -80,7 +91,7 @@ pub fn main() -> ExitCode {
 
 async fn run(args: &Args) -> Result<(), BenchError> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!(
+    say!(
         "sync-bench: {} devices, {} companies, seed {}, {cores} cores; \
          read_concurrency {}, write_concurrency {}, latency {} ms",
         args.records,
@@ -99,7 +110,7 @@ async fn run(args: &Args) -> Result<(), BenchError> {
         latency: (args.latency_ms > 0).then(|| std::time::Duration::from_millis(args.latency_ms)),
     };
     let world = World::start_with(args.records, args.seed, setup).await?;
-    println!(
+    say!(
         "fakes seeded; resident memory {} (peak while seeding {})",
         memory::mib(memory::current()),
         memory::mib(memory::peak())
@@ -122,7 +133,7 @@ async fn syncs(world: &World, seed: u64) -> Result<(), BenchError> {
     print::phase(world, title, measured(world).await?).await?;
 
     let (changed, deleted) = world.change_devices(seed, CHANGED, DELETED);
-    println!(
+    say!(
         "\nchanged at the source: {} devices renamed, {} deleted",
         changed.len(),
         deleted.len()
@@ -157,4 +168,28 @@ pub struct Memory {
     pub peak: Option<u64>,
     /// Whether the peak was reset before the sync (else it covers the whole process).
     pub reset: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_records_or_a_negative_count_is_a_bad_value_of_its_option() {
+        for args in [
+            &["sync-bench", "--records", "0"][..],
+            &["sync-bench", "--records", "-5"][..],
+            &["sync-bench", "--read-concurrency", "-1"][..],
+            &["sync-bench", "--write-concurrency", "0"][..],
+        ] {
+            let err = Args::try_parse_from(args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{args:?}"
+            );
+        }
+        let args = Args::try_parse_from(["sync-bench", "--records", "1"]).unwrap();
+        assert_eq!(args.records, 1);
+    }
 }

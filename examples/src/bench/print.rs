@@ -32,17 +32,18 @@ fn row_with(what: &str, measured: u64, bound: Option<u64>, allowance: u64, formu
         } else {
             "ABOVE bound".to_owned()
         };
-        println!("  {what:<34} {measured:>8} {b:>8}  {verdict:<12} {formula}");
+        say!("  {what:<34} {measured:>8} {b:>8}  {verdict:<12} {formula}");
         return;
     }
     match bound {
-        Some(b) => println!(
+        Some(b) => say!(
             "  {what:<34} {measured:>8} {b:>8}  {:<12} {formula}",
             verdict(measured, b)
         ),
-        None => println!(
+        None => say!(
             "  {what:<34} {measured:>8} {:>8}  {:<12} {formula}",
-            "-", ""
+            "-",
+            ""
         ),
     }
 }
@@ -55,15 +56,22 @@ pub async fn phase(
 ) -> Result<(), BenchError> {
     let (p, memory) = measured;
     let secs = p.wall.as_secs_f64();
-    println!("\n== {title}");
+    say!("\n== {title}");
     for g in &p.report.groups {
         let c = &g.counts;
-        println!(
+        say!(
             "  {:<10} {}: fetched {}, created {}, updated {}, unchanged {}, archived {}, failed {}",
-            g.job, g.status, c.fetched, c.created, c.updated, c.unchanged, c.archived, c.failed
+            g.job,
+            g.status,
+            c.fetched,
+            c.created,
+            c.updated,
+            c.unchanged,
+            c.archived,
+            c.failed
         );
     }
-    println!(
+    say!(
         "  wall {secs:.2} s, {:.0} records/s ({} source records)",
         p.records() as f64 / secs.max(1e-9),
         p.records()
@@ -73,15 +81,18 @@ pub async fn phase(
     } else {
         "since start"
     };
-    println!(
+    say!(
         "  resident memory: {} before, peak {} {scope}",
         mib(memory.before),
         mib(memory.peak)
     );
 
-    println!(
+    say!(
         "\n  {:<34} {:>8} {:>8}  {:<12} formula",
-        "requests", "measured", "bound", ""
+        "requests",
+        "measured",
+        "bound",
+        ""
     );
     let b = p.bound;
     row_with(
@@ -149,7 +160,7 @@ pub async fn phase(
         &discovery.join(", "),
     );
 
-    println!(
+    say!(
         "\n  bytes received from ConnectWise in this sync: {}",
         mb(p.cw.bytes_sent)
     );
@@ -157,7 +168,7 @@ pub async fn phase(
         let fields = job.projection.join(",");
         let with = listing::raw(&world.servers.cw, job.entity.path(), Some(&fields)).await?;
         let without = listing::raw(&world.servers.cw, job.entity.path(), None).await?;
-        println!(
+        say!(
             "  full listing of {}: {} with fields= ({} fields), {} without; {:.1}x fewer bytes",
             job.entity.path(),
             mb(with.bytes),
@@ -197,18 +208,24 @@ fn search_formula(p: &Phase, cap: u64) -> String {
     p.work
         .iter()
         .map(|w| {
-            let mut parts = vec![format!(
-                "ceil({}/{cap})={}",
-                w.target_objects,
-                search_pages(w.target_objects, cap)
-            )];
+            let mut parts = vec![pages_formula(w.target_objects, cap)];
             for &n in &w.linked_objects {
-                parts.push(format!("link ceil({n}/{cap})={}", search_pages(n, cap)));
+                parts.push(format!("link {}", pages_formula(n, cap)));
             }
             format!("{}: {}", w.job, parts.join(" + "))
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The search pages of `objects` objects, as arithmetic the reader can check.
+fn pages_formula(objects: u64, cap: u64) -> String {
+    let pages = search_pages(objects, cap);
+    if objects == 0 {
+        format!("{pages} (an empty group still takes one search)")
+    } else {
+        format!("ceil({objects}/{cap})={pages}")
+    }
 }
 
 fn write_formula(p: &Phase, kind: &str) -> String {
@@ -235,7 +252,7 @@ pub async fn listing(world: &World) -> Result<(), BenchError> {
         .state()
         .len(connectwise_api::fake::Entity::Configurations);
     let client = world.endpoints.source.client();
-    println!("\n== Listing all {records} configurations (forward-only, 1,000 a page)");
+    say!("\n== Listing all {records} configurations (forward-only, 1,000 a page)");
 
     let raw = listing::raw(cw, "/company/configurations", None).await?;
     cw.state().reset_counters();
@@ -252,9 +269,9 @@ pub async fn listing(world: &World) -> Result<(), BenchError> {
             Some(n) => format!("{n} records decoded"),
             None => "not decoded".to_owned(),
         };
-        println!(
+        say!(
             "  {what:<44} {secs:>8.3} s {rate:>10.0} records/s {requests:>5} requests  \
-             {:>5.2}x the plain loop  ({decoded})",
+             {:>5.2}x the plain loop's time  ({decoded})",
             secs / raw.wall.as_secs_f64().max(1e-9)
         );
     };
@@ -269,6 +286,11 @@ pub async fn listing(world: &World) -> Result<(), BenchError> {
         &json,
         json_requests,
     );
-    println!("  bytes: {} over {} pages", mb(raw.bytes), raw.requests);
+    say!(
+        "  bytes: {} over {} pages (the plain loop, which does not count rows, reads on \
+         until an empty page or no `next` link; the stream stops at a short page)",
+        mb(raw.bytes),
+        raw.requests
+    );
     Ok(())
 }

@@ -8,6 +8,7 @@
 //!     cargo run -p cw-ap-examples --bin ap-list-groups
 //! ```
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use assetpanda_api::{Client, Field};
@@ -45,26 +46,48 @@ fn describe(field: &Field) -> String {
     )
 }
 
-async fn run(client: &Client) -> assetpanda_api::Result<()> {
+/// Why a listing stopped early.
+enum Stop {
+    /// The server could not be used, or refused the credentials.
+    Api(assetpanda_api::Error),
+    /// Standard output was closed (`| head`): what its reader wanted is printed.
+    Closed,
+}
+
+impl From<assetpanda_api::Error> for Stop {
+    fn from(error: assetpanda_api::Error) -> Self {
+        Stop::Api(error)
+    }
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(_: std::io::Error) -> Self {
+        Stop::Closed
+    }
+}
+
+async fn run(client: &Client, out: &mut impl Write) -> Result<(), Stop> {
     let info = client.test_connection().await?;
-    println!(
+    writeln!(
+        out,
         "Connected as {} (dates as {})",
         info.user_label(),
         info.date_format.as_deref().unwrap_or("unknown")
-    );
+    )?;
 
     for group in client.groups().list().await? {
         let Some(id) = group.id else {
             continue;
         };
-        println!(
+        writeln!(
+            out,
             "\n{id}  {}  [{}]",
             group.name.as_deref().unwrap_or("(no name)"),
             group.key.as_deref().unwrap_or("")
-        );
+        )?;
 
         for field in client.groups().fields(id).await? {
-            println!("{}", describe(&field));
+            writeln!(out, "{}", describe(&field))?;
         }
     }
     Ok(())
@@ -82,9 +105,9 @@ async fn main() -> ExitCode {
 
     // NB: the exit codes follow cw-ap-sync's: 2 for refused credentials, 4 for a server
     // that could not be used.
-    match run(&client).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+    match run(&client, &mut std::io::stdout().lock()).await {
+        Ok(()) | Err(Stop::Closed) => ExitCode::SUCCESS,
+        Err(Stop::Api(error)) => {
             eprintln!("error: {error}");
             if error.is_credentials_refused() {
                 ExitCode::from(2)

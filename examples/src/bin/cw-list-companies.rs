@@ -8,6 +8,7 @@
 //!     cargo run -p cw-ap-examples --bin cw-list-companies
 //! ```
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use connectwise_api::conditions::Condition;
@@ -68,6 +69,7 @@ async fn main() -> ExitCode {
         .order_by("name asc")
         .stream();
     let (mut shown, mut failed) = (0u64, 0u64);
+    let mut out = std::io::stdout().lock();
     while let Some(item) = companies.next().await {
         match item {
             Ok(company) => {
@@ -77,7 +79,10 @@ async fn main() -> ExitCode {
                     .map_or_else(|| "?".to_owned(), |id| id.to_string());
                 let identifier = company.identifier.unwrap_or_default();
                 let name = company.name.unwrap_or_default();
-                println!("{id:>8}  {identifier:<30}  {name}");
+                if writeln!(out, "{id:>8}  {identifier:<30}  {name}").is_err() {
+                    // NB: the reader has gone (`| head`): what it wanted is printed.
+                    return ExitCode::SUCCESS;
+                }
             }
             Err(e @ connectwise_api::Error::Decode { .. }) => {
                 failed += 1;

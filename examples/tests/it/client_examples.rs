@@ -1,5 +1,6 @@
-//! The ConnectWise client example's exit status: refused credentials are 2 and a server
-//! that cannot be used is 4, as in cw-ap-sync and ap-list-groups; no secret is printed.
+//! The client examples' exit status: refused credentials are 2 and a server that cannot
+//! be used is 4, as in cw-ap-sync; no secret is printed; a closed output ends them, and
+//! sync-bench, quietly.
 
 use crate::support::World;
 
@@ -47,4 +48,49 @@ async fn cw_list_companies_exits_4_when_the_server_cannot_be_reached() {
 
     assert_eq!(code, Some(4), "{text}");
     assert!(text.starts_with("error: "), "{text}");
+}
+
+/// Runs a client example against the demo fakes with its standard output already closed,
+/// as `| head` leaves it once it has read what it wanted.
+async fn run_into_a_closed_pipe(
+    binary: &'static str,
+    args: &'static [&'static str],
+) -> (Option<i32>, String) {
+    let world = World::demo(23, 3, 0).await;
+    let mut env = world.env();
+    env.insert("CW_SITE".into(), world.servers.cw.uri().to_owned());
+    env.insert("AP_BASE_URL".into(), world.servers.ap.uri());
+
+    tokio::task::spawn_blocking(move || {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin(binary))
+            .args(args)
+            .env_clear()
+            .envs(env)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("the binary runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .expect("the command thread ends")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_examples_stop_quietly_when_their_reader_goes_away() {
+    for (binary, args) in [
+        ("cw-list-companies", &[][..]),
+        ("ap-list-groups", &[][..]),
+        ("sync-bench", &["--records", "20", "--mode", "list"][..]),
+    ] {
+        let (code, stderr) = run_into_a_closed_pipe(binary, args).await;
+
+        assert_eq!(code, Some(0), "{binary}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{binary}: {stderr}");
+    }
 }
