@@ -19,6 +19,46 @@ fn the_readme_configuration_example_parses() {
 }
 
 #[test]
+fn every_setting_the_readme_configuration_comments_out_is_a_real_one() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let start = text.find("## A full configuration").expect("the section");
+    let block = text[start..].split("```toml\n").nth(1).unwrap();
+    let toml = block.split("\n```").next().unwrap();
+
+    // A commented-out setting is `# key = value`, with the value's own comment after it.
+    let setting = |line: &str| {
+        let rest = line.strip_prefix("# ")?;
+        let (key, _) = rest.split_once(" = ")?;
+        key.chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_')
+            .then(|| {
+                rest.split("  #")
+                    .next()
+                    .unwrap_or(rest)
+                    .trim_end()
+                    .to_owned()
+            })
+    };
+    let mut uncommented = 0;
+    let live: Vec<String> = toml
+        .lines()
+        .map(|line| match setting(line) {
+            Some(live) => {
+                uncommented += 1;
+                live
+            }
+            None => line.to_owned(),
+        })
+        .collect();
+
+    let parsed = cw_ap_examples::config::parse(&readme, &live.join("\n"));
+
+    assert!(uncommented >= 15, "only {uncommented} settings found");
+    assert!(parsed.is_ok(), "{:?}\n{}", parsed.err(), live.join("\n"));
+}
+
+#[test]
 fn the_readme_keeps_the_two_commands_at_the_top() {
     let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
     let text = std::fs::read_to_string(readme).unwrap();
