@@ -44,7 +44,7 @@ pub enum CredentialsError {
         message: String,
     },
     /// A needed value is in neither the environment nor the file.
-    #[error("{what} is missing: set {variable} or `{file_key}` in the credentials file")]
+    #[error("{what} is missing or blank: set {variable} or `{file_key}` in the credentials file")]
     Missing {
         /// What the value is, in words.
         what: &'static str,
@@ -249,6 +249,13 @@ impl CredentialSource {
         let s = &self.file.assetpanda;
 
         if let Some(token) = self.secret("AP_TOKEN").or_else(|| s.token.clone()) {
+            if self.var("AP_PASSWORD").is_some() || s.password.is_some() {
+                tracing::warn!(
+                    "both an Asset Panda token and a password are set; the token is used \
+                     (AP_TOKEN or `assetpanda.token` wins over AP_PASSWORD and \
+                     `assetpanda.password`)"
+                );
+            }
             return Ok(ApCredentials::Token(token));
         }
 
@@ -326,11 +333,63 @@ fn read_file(path: &Path) -> Result<CredentialsFile, CredentialsError> {
 
     warn_if_readable_by_others(path);
 
-    toml::from_str(&text).map_err(|e| CredentialsError::Parse {
-        path: path.to_owned(),
-        // NB: only the message, never the span's source text, which may hold a secret.
-        message: e.message().to_owned(),
-    })
+    let file: CredentialsFile =
+        cw_ap_mapping::from_toml_str(&text).map_err(|e| CredentialsError::Parse {
+            path: path.to_owned(),
+            message: without_values(e),
+        })?;
+    Ok(file.without_blanks())
+}
+
+/// A parse error as a position and the parser's message, never the source text. A value of
+/// the wrong type is quoted by the parser (`integer 8675309`), and any value here may be a
+/// secret, so that message is replaced by what is expected.
+fn without_values(error: cw_ap_mapping::ConfigError) -> String {
+    match error {
+        cw_ap_mapping::ConfigError::Toml {
+            line,
+            column,
+            message,
+        } if ["invalid type", "invalid value", "invalid length"]
+            .iter()
+            .any(|quoting| message.starts_with(quoting)) =>
+        {
+            format!(
+                "TOML line {line}, column {column}: a value of the wrong type (each credential \
+             is a quoted string)"
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+impl CredentialsFile {
+    /// The file with its blank values unset, as an empty environment variable is, so that a
+    /// blank key is reported as missing under its own name.
+    fn without_blanks(self) -> Self {
+        fn text(value: Option<String>) -> Option<String> {
+            value.filter(|v| !v.trim().is_empty())
+        }
+        fn secret(value: Option<SecretString>) -> Option<SecretString> {
+            value.filter(|v| !v.expose_secret().trim().is_empty())
+        }
+        let (cw, ap) = (self.connectwise, self.assetpanda);
+        CredentialsFile {
+            connectwise: CwSection {
+                company: text(cw.company),
+                public_key: secret(cw.public_key),
+                private_key: secret(cw.private_key),
+                client_id: text(cw.client_id),
+            },
+            assetpanda: ApSection {
+                token: secret(ap.token),
+                email: text(ap.email),
+                password: secret(ap.password),
+                client_id: text(ap.client_id),
+                client_secret: secret(ap.client_secret),
+            },
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -472,6 +531,57 @@ mod tests {
 
         assert!(err.contains("creds.toml"), "{err}");
         assert!(err.contains("bogus"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
         assert!(!err.contains("SECRETVALUE"), "{err}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_toml_is_reported_with_its_position_and_without_its_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("creds.json");
+        std::fs::write(&path, "{\n  \"private_key\": \"SECRETVALUE\"\n}\n").unwrap();
+
+        let err = CredentialSource::load(Env::new(), Some(&path))
+            .unwrap_err()
+            .to_string();
+
+        assert!(err.contains("creds.json"), "{err}");
+        assert!(err.contains("line 1, column 1"), "{err}");
+        assert!(!err.contains("SECRETVALUE"), "{err}");
+    }
+
+    #[test]
+    fn a_secret_of_the_wrong_type_is_not_quoted_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("creds.toml");
+        std::fs::write(&path, "[connectwise]\nprivate_key = 8675309\n").unwrap();
+
+        let err = CredentialSource::load(Env::new(), Some(&path))
+            .unwrap_err()
+            .to_string();
+
+        assert!(err.contains("line 2"), "{err}");
+        assert!(!err.contains("8675309"), "{err}");
+    }
+
+    #[test]
+    fn a_blank_value_in_the_file_is_missing_under_its_own_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("creds.toml");
+        std::fs::write(
+            &path,
+            "[connectwise]\ncompany = \"acme\"\npublic_key = \"pub\"\nprivate_key = \"  \"\n\
+             client_id = \"id\"\n[assetpanda]\nemail = \"ops@example.com\"\npassword = \"\"\n",
+        )
+        .unwrap();
+        let source = CredentialSource::load(Env::new(), Some(&path)).unwrap();
+
+        let cw = source.connectwise().unwrap_err().to_string();
+        let ap = source.assetpanda().unwrap_err().to_string();
+
+        assert!(cw.contains("`connectwise.private_key`"), "{cw}");
+        assert!(cw.contains("CW_PRIVATE_KEY"), "{cw}");
+        assert!(ap.contains("`assetpanda.password`"), "{ap}");
+        assert!(ap.contains("AP_PASSWORD"), "{ap}");
     }
 }

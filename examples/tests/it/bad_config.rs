@@ -12,6 +12,13 @@ enum Break {
     Config(&'static str, &'static str),
     /// Set (or, with `None`, remove) an environment variable.
     Env(&'static str, Option<&'static str>),
+    /// Remove an environment variable and name a credentials file with this text, which
+    /// must never be quoted back in any of `hides`.
+    Credentials {
+        unset: &'static str,
+        file: &'static str,
+        hides: &'static [&'static str],
+    },
 }
 
 struct Case {
@@ -98,6 +105,36 @@ const CASES: &[Case] = &[
         one_job: false,
     },
     Case {
+        name: "a blank private key in the credentials file",
+        change: Break::Credentials {
+            unset: "CW_PRIVATE_KEY",
+            file: "[connectwise]\nprivate_key = \"  \"\n",
+            hides: &[],
+        },
+        says: &["`connectwise.private_key`", "blank", "CW_PRIVATE_KEY"],
+        one_job: false,
+    },
+    Case {
+        name: "a credentials file written as JSON",
+        change: Break::Credentials {
+            unset: "CW_PRIVATE_KEY",
+            file: "{\"connectwise\": {\"private_key\": \"KEY-IN-JSON-77\"}}\n",
+            hides: &["KEY-IN-JSON-77"],
+        },
+        says: &["creds.toml", "line 1, column"],
+        one_job: false,
+    },
+    Case {
+        name: "a private key that is not a quoted string",
+        change: Break::Credentials {
+            unset: "CW_PRIVATE_KEY",
+            file: "[connectwise]\nprivate_key = 8675309\n",
+            hides: &["8675309"],
+        },
+        says: &["creds.toml", "line 2", "quoted string"],
+        one_job: false,
+    },
+    Case {
         name: "no ConnectWise client id",
         change: Break::Env("CW_CLIENT_ID", None),
         says: &["CW_CLIENT_ID"],
@@ -159,6 +196,15 @@ async fn every_bad_configuration_or_credential_exits_2_naming_the_problem_and_wh
                     env.push((name.to_owned(), value.to_owned()));
                 }
             }
+            Break::Credentials { unset, file, .. } => {
+                env.retain(|(k, _)| k != unset);
+                let path = dir.path().join("creds.toml");
+                std::fs::write(&path, file).expect("the credentials file is written");
+                text = format!(
+                    "credentials_file = {:?}\n{text}",
+                    path.display().to_string()
+                );
+            }
         }
         std::fs::write(&config, &text).expect("the configuration is written");
         let writes = world.ap_writes();
@@ -167,6 +213,11 @@ async fn every_bad_configuration_or_credential_exits_2_naming_the_problem_and_wh
         let (status, output) = world.run_tool_with(&config, &["run"], env).await;
 
         let missing: Vec<_> = case.says.iter().filter(|s| !output.contains(**s)).collect();
+        if let Break::Credentials { hides, .. } = case.change {
+            if let Some(secret) = hides.iter().find(|h| output.contains(**h)) {
+                failures.push(format!("{}: `{secret}` is printed:\n{output}", case.name));
+            }
+        }
         if status != ExitStatus::ConfigError || !missing.is_empty() {
             failures.push(format!(
                 "{}: exit {status}, missing {missing:?} in:\n{output}",
