@@ -178,7 +178,8 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API host, default `https://api.assetpanda.com`. Paths (`/v3/...`) are appended.
+    /// The API host, default `https://api.assetpanda.com`. Paths (`/v3/...`) are appended;
+    /// a URL that ends in `/v3` (the API root) is cut back to what comes before it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -411,7 +412,7 @@ impl ClientBuilder {
 }
 
 fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
-    let url = Url::parse(text.trim())
+    let mut url = Url::parse(text.trim())
         .map_err(|e| Error::config(format!("base URL `{text}` is not a URL: {e}")))?;
 
     match url.scheme() {
@@ -438,6 +439,17 @@ fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
         return Err(Error::config(format!(
             "base URL `{text}` needs a host and no query or fragment"
         )));
+    }
+
+    // NB: request paths carry their `/v3`, so a base given as the API root
+    // (`https://api.assetpanda.com/v3`) is cut back to the root it hangs from.
+    let root = url
+        .path()
+        .trim_end_matches('/')
+        .strip_suffix("/v3")
+        .map(str::to_owned);
+    if let Some(root) = root {
+        url.set_path(&root);
     }
 
     Ok(url)

@@ -206,3 +206,46 @@ async fn real_account_lists_groups_and_fields() {
     let first = groups[0].id.expect("a group id");
     assert!(!client.groups().fields(first).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_base_url_given_as_the_api_root_is_not_doubled() {
+    let server = MockServer::start().await;
+    serve(&server, "/v3/groups", "groups.json").await;
+
+    for root in [
+        format!("{}/v3", server.uri()),
+        format!("{}/v3/", server.uri()),
+    ] {
+        let client = assetpanda_api::Client::builder()
+            .base_url(&root)
+            .allow_insecure_http(true)
+            .throttle(None)
+            .token("test-token")
+            .build()
+            .unwrap();
+
+        assert_eq!(client.base_url().path().trim_end_matches('/'), "", "{root}");
+    }
+    let client = assetpanda_api::Client::builder()
+        .base_url(format!("{}/v3", server.uri()))
+        .allow_insecure_http(true)
+        .throttle(None)
+        .token("test-token")
+        .build()
+        .unwrap();
+
+    let groups = client.groups().list().await.unwrap();
+
+    assert_eq!(groups.len(), 5);
+}
+
+#[test]
+fn a_base_url_under_a_path_keeps_it() {
+    let client = assetpanda_api::Client::builder()
+        .base_url("https://proxy.example.com/assetpanda")
+        .token("test-token")
+        .build()
+        .unwrap();
+
+    assert_eq!(client.base_url().path(), "/assetpanda");
+}
