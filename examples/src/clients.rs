@@ -32,6 +32,34 @@ fn config_error(section: &str, message: String) -> CliError {
     }
 }
 
+/// Refuses a plain `http://` URL in `key` of `[section]` unless the section allows it, naming
+/// the setting that allows it (the clients name their builder call instead).
+fn check_plain_http(section: &str, key: &str, url: &str, allowed: bool) -> Result<(), CliError> {
+    let plain = url
+        .trim()
+        .get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+    if plain && !allowed {
+        return Err(config_error(
+            section,
+            format!(
+                "`{key}` `{url}` uses plain http; use https, or for a fake server on this \
+                 machine set `allow_insecure_http = true` in [{section}]"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A ConnectWise client's configuration error, as the setting it names and what is wrong.
+fn cw_config_error(error: connectwise_api::Error) -> CliError {
+    let message = match error {
+        connectwise_api::Error::Config { field, reason } => format!("`{field}`: {reason}"),
+        other => other.to_string(),
+    };
+    config_error("connectwise", message)
+}
+
 /// A ConnectWise client for the `[connectwise]` section.
 ///
 /// Without a configured codebase the client reads it from the server's company info before
@@ -40,10 +68,8 @@ pub fn connectwise(
     conn: &CwConnection,
     creds: &CwCredentials,
 ) -> Result<connectwise_api::Client, CliError> {
-    let site: connectwise_api::Site = conn
-        .site
-        .parse()
-        .map_err(|e| config_error("connectwise", format!("site `{}`: {e}", conn.site)))?;
+    check_plain_http("connectwise", "site", &conn.site, conn.allow_insecure_http)?;
+    let site: connectwise_api::Site = conn.site.parse().map_err(cw_config_error)?;
 
     for (value, what, variable, key) in [
         (
@@ -117,9 +143,7 @@ pub fn connectwise(
         None => builder,
     };
 
-    builder
-        .build()
-        .map_err(|e| config_error("connectwise", e.to_string()))
+    builder.build().map_err(cw_config_error)
 }
 
 /// An Asset Panda client for the `[assetpanda]` section.
@@ -149,6 +173,7 @@ pub fn assetpanda(
         ),
     };
     if let Some(url) = &conn.base_url {
+        check_plain_http("assetpanda", "base_url", url, conn.allow_insecure_http)?;
         builder = builder.base_url(url.clone());
     }
     if let Some(size) = conn.page_size {
@@ -198,9 +223,13 @@ pub fn assetpanda(
         builder = builder.date_format_override(parsed.pattern().to_owned());
     }
 
-    builder
-        .build()
-        .map_err(|e| config_error("assetpanda", e.to_string()))
+    builder.build().map_err(|e| {
+        let message = match e {
+            assetpanda_api::Error::Config { message } => message,
+            other => other.to_string(),
+        };
+        config_error("assetpanda", message)
+    })
 }
 
 #[cfg(test)]
@@ -239,6 +268,45 @@ mod tests {
             !err.contains("SECRET") && !err.contains("configuration"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn plain_http_names_the_setting_that_allows_it_on_both_sides() {
+        let mut cw = conn();
+        cw.site = "http://127.0.0.1:8080".into();
+        let ap = ApConnection {
+            base_url: Some("HTTP://localhost:8081".into()),
+            ..ApConnection::default()
+        };
+        let token = ApCredentials::Token(SecretString::from("TOKEN"));
+
+        let cw_err = connectwise(&cw, &creds("KEY")).unwrap_err().to_string();
+        let ap_err = assetpanda(&ap, &token).unwrap_err().to_string();
+
+        for (err, section, key) in [
+            (cw_err, "[connectwise]", "`site`"),
+            (ap_err, "[assetpanda]", "`base_url`"),
+        ] {
+            assert!(err.contains(key), "{err}");
+            assert!(
+                err.contains(&format!("`allow_insecure_http = true` in {section}")),
+                "{err}"
+            );
+            assert!(!err.contains("allow_insecure_http(true)"), "{err}");
+        }
+        cw.allow_insecure_http = true;
+        assert!(connectwise(&cw, &creds("KEY")).is_ok());
+    }
+
+    #[test]
+    fn a_bad_site_is_named_once() {
+        let mut cw = conn();
+        cw.site = "xx".into();
+
+        let err = connectwise(&cw, &creds("KEY")).unwrap_err().to_string();
+
+        assert_eq!(err.matches("site").count(), 1, "{err}");
+        assert!(err.contains("`xx` is neither a region"), "{err}");
     }
 
     #[test]
