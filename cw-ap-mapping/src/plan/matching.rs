@@ -380,6 +380,12 @@ fn apply_policy(
     }
 }
 
+/// A share as a percentage with the decimals it needs: `0.1` is `10`, `0.001` is `0.1`.
+fn percent(share: f64) -> String {
+    let text = format!("{:.3}", share * 100.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 fn guard(plan: &mut SyncPlan) {
     let g = &mut plan.guard;
     g.archives = plan.archives.len();
@@ -388,14 +394,30 @@ fn guard(plan: &mut SyncPlan) {
         g.tripped = true;
         plan.stopped = Some(format!(
             "the archive guard stopped the group: {} of the {} objects that carry a ConnectWise \
-             id would have been archived (limit {:.0} %)",
+             id would have been archived (limit {} %, at most {} objects)",
             g.archives,
             g.carrying_id,
-            g.max_share * 100.0
+            percent(g.max_share),
+            limit.floor()
         ));
         plan.warnings.push(Issue::job(
             &plan.job,
             plan.stopped.clone().unwrap_or_default(),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn a_small_share_keeps_its_decimals() {
+        assert_eq!(percent(0.10), "10");
+        assert_eq!(percent(0.6), "60");
+        assert_eq!(percent(0.001), "0.1");
+        assert_eq!(percent(0.0005), "0.05");
+        assert_eq!(percent(0.125), "12.5");
+        assert_eq!(percent(0.0), "0");
     }
 }

@@ -562,6 +562,10 @@ fn h32_mass_archive_guard() {
     assert_eq!(plan.guard.carrying_id, 1000);
     let reason = plan.stopped.as_deref().expect("stopped");
     assert!(reason.contains("988 of the 1000"), "{reason}");
+    assert!(
+        reason.contains("(limit 10 %, at most 100 objects)"),
+        "{reason}"
+    );
     assert!(plan.summary().to_string().contains("STOPPED"));
 
     let allowed = h32_plan(12, true);
