@@ -19,6 +19,11 @@ impl std::fmt::Debug for Output {
     }
 }
 
+/// `n` and the noun in the number it takes: `1 company`, `3 companies`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Text captured by [`Output::capture`].
 #[derive(Clone, Default, Debug)]
 pub struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -104,5 +109,12 @@ mod tests {
 
         assert_eq!(out.text(), "result\ntail");
         assert_eq!(err.text(), "problem\n");
+    }
+
+    #[test]
+    fn a_count_of_one_takes_the_singular() {
+        assert_eq!(count(1, "company", "companies"), "1 company");
+        assert_eq!(count(0, "company", "companies"), "0 companies");
+        assert_eq!(count(2, "device", "devices"), "2 devices");
     }
 }

@@ -90,7 +90,10 @@ pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize
     if dry {
         out.push_str("Dry run: nothing was written; the counts are what a run would do.\n");
     }
-    out.push_str(&crate::history::render(&rows));
+    // NB: no group ran (each job's lock was held): a table of no rows says nothing.
+    if !report.groups.is_empty() {
+        out.push_str(&crate::history::render(&rows));
+    }
     for g in &report.groups {
         if let Some(reason) = &g.reason {
             out.push_str(&format!("\n[{}] {}: {reason}\n", g.job, g.status));
@@ -112,7 +115,7 @@ pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize
 
     let status = status.unwrap_or_else(|| exit_status(report));
     let partial = if report.is_partial() {
-        " (partial: some groups finished, others did not)"
+        "; partial: some groups finished, others did not"
     } else {
         ""
     };
@@ -401,6 +404,21 @@ mod tests {
         assert_eq!(text.matches("warning:").count(), 1, "{text}");
         assert!(text.contains("— 40 times"), "{text}");
         assert!(text.contains("Planned (nothing written) in"), "{text}");
+    }
+
+    #[test]
+    fn a_run_of_no_group_prints_no_table() {
+        let report = RunReport {
+            started_at: chrono::Utc::now(),
+            duration_ms: 10,
+            dry_run: false,
+            groups: Vec::new(),
+        };
+
+        let text = text(&report, Some(ExitStatus::Locked));
+
+        assert!(!text.contains("fetched"), "{text}");
+        assert!(text.trim_start().starts_with("Synced in"), "{text}");
     }
 
     #[test]

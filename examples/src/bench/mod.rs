@@ -92,10 +92,10 @@ pub fn main() -> ExitCode {
 async fn run(args: &Args) -> Result<(), BenchError> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     say!(
-        "sync-bench: {} devices, {} companies, seed {}, {cores} cores; \
+        "sync-bench: {}, {}, seed {}, {cores} cores; \
          read_concurrency {}, write_concurrency {}, latency {} ms",
-        args.records,
-        world::companies_for(args.records),
+        cw_ap_examples::output::count(args.records, "device", "devices"),
+        cw_ap_examples::output::count(world::companies_for(args.records), "company", "companies"),
         args.seed,
         args.read_concurrency,
         args.write_concurrency,

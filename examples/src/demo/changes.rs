@@ -22,8 +22,8 @@ impl Changes {
     /// One line for the demo's output.
     pub fn summary(&self) -> String {
         format!(
-            "edited {} devices, added {}, deleted {}",
-            self.edited.len(),
+            "edited {}, added {}, deleted {}",
+            crate::output::count(self.edited.len(), "device", "devices"),
             self.created.len(),
             self.deleted.len()
         )

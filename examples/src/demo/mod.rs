@@ -113,9 +113,11 @@ pub async fn run(
     };
     if !args.json {
         output.line(&format!(
-            "Starting a fake ConnectWise ({} companies, {} devices, seed {}) and a fake Asset \
-             Panda on loopback.\n",
-            data.companies, data.devices, data.seed
+            "Starting a fake ConnectWise ({}, {}, seed {}) and a fake Asset Panda on \
+             loopback.\n",
+            crate::output::count(data.companies, "company", "companies"),
+            crate::output::count(data.devices, "device", "devices"),
+            data.seed
         ));
     }
     let servers = start(data).await?;

@@ -116,7 +116,7 @@ async fn a_tiny_demo_still_shows_its_three_runs() {
     })
     .await
     .unwrap();
-    let (output, _, _) = Output::capture();
+    let (output, out, _) = Output::capture();
     let progress = Progress::new(ProgressMode::Silent);
 
     let outcome = demo::run_with(&servers, 42, false, &progress, &output)
@@ -124,6 +124,13 @@ async fn a_tiny_demo_still_shows_its_three_runs() {
         .unwrap();
 
     assert_eq!(outcome.status, ExitStatus::Success, "{:?}", outcome.second);
+    assert_eq!(outcome.changes.edited.len(), 1);
+    let text = out.text();
+    assert!(text.contains("edited 1 device,"), "{text}");
+    assert!(
+        !text.contains(" 1 devices") && !text.contains(" 1 companies"),
+        "{text}"
+    );
     let devices = outcome.second.group("devices").unwrap();
     assert_eq!(devices.status, GroupStatus::Complete);
     assert_eq!(devices.counts.archived, outcome.changes.deleted.len());
