@@ -60,19 +60,60 @@ impl Config {
 }
 
 /// Reads any deserialisable configuration type from TOML, reporting the line and column of
-/// the first problem. Embedding programs can use it for their own file type.
+/// the first problem and the setting it is in (`sync.read_concurrency`). Embedding programs
+/// can use it for their own file type.
 pub fn from_toml_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ConfigError> {
-    toml::from_str(text).map_err(|e| {
-        let (line, column) = e
-            .span()
+    let fail = |error: toml::de::Error, path: Option<String>| {
+        let span = error.span();
+        let (line, column) = span
+            .clone()
             .map(|span| line_column(text, span.start))
             .unwrap_or((0, 0));
+        let mut message = plain_types(error.message());
+        if message == "duplicate key" {
+            // NB: the span of a duplicate is its key, which names it without any value.
+            let key = span.and_then(|span| text.get(span)).map(str::trim);
+            if let Some(key) = key.filter(|k| !k.is_empty() && k.len() <= 100 && !k.contains('\n'))
+            {
+                message = format!("duplicate key `{key}`");
+            }
+        }
+        let message = match path.filter(|p| !p.is_empty() && p != ".") {
+            Some(path) => format!("`{path}`: {message}"),
+            None => message,
+        };
         ConfigError::Toml {
             line,
             column,
-            message: e.message().to_string(),
+            message,
         }
+    };
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| fail(e, None))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        fail(e.into_inner(), Some(path))
     })
+}
+
+/// The parser's message with Rust's number types said in words (`expected usize`).
+fn plain_types(message: &str) -> String {
+    const WORDS: [(&str, &str); 9] = [
+        ("usize", "a whole number, 0 or more"),
+        ("u64", "a whole number, 0 or more"),
+        ("u32", "a whole number, 0 or more"),
+        ("u16", "a whole number, 0 or more"),
+        ("u8", "a whole number, 0 or more"),
+        ("i64", "a whole number"),
+        ("i32", "a whole number"),
+        ("f64", "a number"),
+        ("f32", "a number"),
+    ];
+    for (name, words) in WORDS {
+        if let Some(head) = message.strip_suffix(&format!("expected {name}")) {
+            return format!("{head}expected {words}");
+        }
+    }
+    message.to_owned()
 }
 
 /// Reads any deserialisable configuration type from JSON, reporting the JSON path, line and

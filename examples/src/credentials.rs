@@ -350,14 +350,19 @@ fn without_values(error: cw_ap_mapping::ConfigError) -> String {
             line,
             column,
             message,
-        } if ["invalid type", "invalid value", "invalid length"]
-            .iter()
-            .any(|quoting| message.starts_with(quoting)) =>
-        {
-            format!(
-                "TOML line {line}, column {column}: a value of the wrong type (each credential \
-             is a quoted string)"
-            )
+        } => {
+            let quoting = ["invalid type", "invalid value", "invalid length"]
+                .iter()
+                .find_map(|quoting| message.find(quoting));
+            match quoting {
+                // NB: what comes before is the setting's path (`connectwise.private_key`: ).
+                Some(at) => format!(
+                    "TOML line {line}, column {column}: {}a value of the wrong type (each \
+                     credential is a quoted string)",
+                    &message[..at]
+                ),
+                None => format!("TOML line {line}, column {column}: {message}"),
+            }
         }
         other => other.to_string(),
     }
@@ -561,6 +566,7 @@ mod tests {
             .to_string();
 
         assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("`connectwise.private_key`"), "{err}");
         assert!(!err.contains("8675309"), "{err}");
     }
 

@@ -107,6 +107,46 @@ fn toml_errors_name_line_and_column() {
 }
 
 #[test]
+fn toml_errors_name_the_setting_and_say_number_types_in_words() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Tool {
+        sync: Sync,
+        jobs: Vec<JobConfig>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Sync {
+        read_concurrency: usize,
+    }
+
+    let negative = "[sync]\nread_concurrency = -1\n";
+    let err = cw_ap_mapping::from_toml_str::<Tool>(negative)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.contains("`sync.read_concurrency`"), "{err}");
+    assert!(err.contains("a whole number, 0 or more"), "{err}");
+    assert!(!err.contains("usize"), "{err}");
+
+    let nested = format!("[sync]\nread_concurrency = 1\n{FULL}").replace(
+        "match_keys = [{ target = \"CW ID\" }",
+        "match_keys = [{ target = 20 }",
+    );
+    let err = cw_ap_mapping::from_toml_str::<Tool>(&nested)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`jobs[0].match_keys[0].target`"), "{err}");
+
+    let twice = "[sync]\nread_concurrency = 1\n\n[sync]\nread_concurrency = 2\n";
+    let err = cw_ap_mapping::from_toml_str::<Tool>(twice)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 4"), "{err}");
+    assert!(err.contains("duplicate key `sync`"), "{err}");
+}
+
+#[test]
 fn json_errors_name_the_path() {
     let text = r#"{"jobs":[{"name":"d","entity":"tickets","target_group":1,"match_keys":[{"target":5}]}]}"#;
     let err = Config::from_json_str(text).unwrap_err();
