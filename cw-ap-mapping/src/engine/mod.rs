@@ -428,6 +428,12 @@ impl<S: Source, K: Sink> Engine<S, K> {
             report.counts.updated = c.update;
             report.counts.archived = c.archive;
             report.counts.unarchived = c.unarchive;
+            // NB: a dry run says what a run would do, and a run would stop here: the counts
+            // show what the guard holds back.
+            if let Some(reason) = &plan.stopped {
+                report.status = GroupStatus::Stopped;
+                report.reason = Some(reason.clone());
+            }
         } else if let Some(reason) = &plan.stopped {
             report.status = GroupStatus::Stopped;
             report.reason = Some(reason.clone());

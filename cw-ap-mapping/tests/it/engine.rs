@@ -129,6 +129,39 @@ async fn dry_run_writes_nothing_and_keeps_the_plan() {
 }
 
 #[tokio::test]
+async fn a_dry_run_says_the_archive_guard_would_stop_the_group() {
+    let objects = (1..=10).map(|n| device_object(n, n as i64)).collect();
+    let sink = Arc::new(MemorySink::new(vec![devices()], vec![(139300, objects)]));
+    let source = MemorySource::new(vec![ws(1)]);
+    let opts = EngineOptions {
+        dry_run: true,
+        ..options()
+    };
+
+    let report = Engine::new(source, sink.clone())
+        .with_options(opts)
+        .run(&config(DEVICES))
+        .await;
+
+    assert_eq!(sink.writes(), 0);
+    let group = report.group("devices").unwrap();
+    assert_eq!(group.status, GroupStatus::Stopped);
+    assert!(
+        group
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("archive guard")),
+        "{:?}",
+        group.reason
+    );
+    assert_eq!(
+        group.counts.archived, 9,
+        "the counts show what is held back"
+    );
+    assert_eq!(report.exit_code(), ExitCode::GuardStopped);
+}
+
+#[tokio::test]
 async fn watermark_and_incremental_runs() {
     let mut first = ws(1);
     first["_info"]["lastUpdated"] = json!("2024-07-01T00:00:00Z");
