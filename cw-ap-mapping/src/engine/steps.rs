@@ -63,39 +63,50 @@ impl<S: Source, K: Sink> Engine<S, K> {
         let mut links = LinkIndex::new();
         for (index, field) in job.fields.iter().enumerate() {
             let Some(link) = &field.link else { continue };
-            let map = self.link_index(link).await.map_err(|message| Stop {
-                status: GroupStatus::Failed,
-                failure: Some(FailureKind::Access),
-                reason: format!(
-                    "{}: {message}; nothing was written, so that no link is cleared",
-                    field.target.describe()
-                ),
-            })?;
+            let map = self
+                .link_index(link)
+                .await
+                .map_err(|(failure, message)| Stop {
+                    status: GroupStatus::Failed,
+                    failure: Some(failure),
+                    reason: format!(
+                        "{}: {message}; nothing was written, so that no link is cleared",
+                        field.target.describe()
+                    ),
+                })?;
             links.insert(index, map);
         }
         Ok(links)
     }
 
+    /// The ids of a linked group's live objects by their link field's value. An error says
+    /// whether the configuration is at fault (a group or field that does not exist) or the
+    /// group could not be read.
     pub(super) async fn link_index(
         &self,
         link: &crate::config::LinkConfig,
-    ) -> Result<HashMap<String, String>, String> {
-        let group =
-            self.sink.resolve_group(&link.group).await.map_err(|e| {
-                format!("linked {} could not be resolved: {}", link.group, e.message)
-            })?;
+    ) -> Result<HashMap<String, String>, (FailureKind, String)> {
+        let group = self.sink.resolve_group(&link.group).await.map_err(|e| {
+            let failure = match e.status {
+                Some(401 | 404) => FailureKind::Config,
+                _ => FailureKind::Access,
+            };
+            let message = format!("linked {} could not be resolved: {}", link.group, e.message);
+            (failure, message)
+        })?;
         let field = resolve_target(&group, &link.field)
-            .map_err(|(message, _)| message)?
+            .map_err(|(message, _)| (FailureKind::Config, message))?
             .key
             .clone();
         let mut map = HashMap::new();
         let mut stream = self.sink.list_objects(group.id);
         while let Some(item) = stream.next().await {
             let object = item.map_err(|e| {
-                format!(
+                let message = format!(
                     "linked group {} could not be listed: {}",
                     group.name, e.message
-                )
+                );
+                (FailureKind::Access, message)
             })?;
             if object.archived {
                 continue;
@@ -110,7 +121,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
             let planned = self
                 .planned
                 .lock()
-                .map_err(|_| "a job panicked".to_string())?;
+                .map_err(|_| (FailureKind::Access, "a job panicked".to_string()))?;
             for fields in planned.get(&group.id).into_iter().flatten() {
                 if let Some(key) = fields.get(&field).and_then(link_key) {
                     map.entry(key)

@@ -483,3 +483,43 @@ fields = [{ source = "name", target = "field_1" },
     );
     assert_eq!(report.exit_code(), ExitCode::GroupFailed);
 }
+
+#[tokio::test]
+async fn a_link_to_a_group_or_field_that_does_not_exist_is_a_configuration_failure() {
+    for (link, says) in [
+        ("{ group = 999999, field = \"field_20\" }", "999999"),
+        (
+            "{ group = \"Customers\", field = \"field_20\" }",
+            "Customers",
+        ),
+        ("{ group = 139301, field = \"field_999\" }", "field_999"),
+    ] {
+        let sink = Arc::new(MemorySink::new(vec![devices(), companies()], vec![]));
+        let source = MemorySource::new(vec![
+            json!({"id": 1, "name": "WS-1", "company": {"id": 250, "name": "Acme"}}),
+        ]);
+        let text = format!(
+            r#"[[jobs]]
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{{ target = "field_20" }}]
+fields = [{{ source = "name", target = "field_1" }},
+          {{ source = "company", target = "field_40", link = {link} }}]
+"#
+        );
+
+        let report = Engine::new(source, sink.clone())
+            .with_options(options())
+            .run(&config(&text))
+            .await;
+
+        let devices = report.group("devices").unwrap();
+        assert_eq!(devices.status, GroupStatus::Failed, "{link}: {devices:?}");
+        assert_eq!(devices.failure, Some(FailureKind::Config), "{link}");
+        let reason = devices.reason.as_deref().unwrap_or("");
+        assert!(reason.contains(says), "{link}: {reason}");
+        assert_eq!(report.exit_code(), ExitCode::Config, "{link}");
+        assert_eq!(sink.writes(), 0, "{link}");
+    }
+}
