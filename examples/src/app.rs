@@ -61,11 +61,14 @@ async fn dispatch(
         Command::Run(args) => commands::run::run(args, path, env, progress, output).await,
         Command::History(args) => {
             // NB: history needs no connection, and works before the file is complete.
-            let paths = match config::load(path) {
-                Ok(loaded) => loaded.paths(),
-                Err(_) => crate::paths::Paths::for_config(path, None),
+            let loaded = config::load(path).ok();
+            let paths = match &loaded {
+                Some(loaded) => loaded.paths(),
+                None => crate::paths::Paths::for_config(path, None),
             };
-            commands::history::run(args, &paths, output)
+            let jobs: Option<Vec<String>> = loaded
+                .map(|loaded| loaded.config.jobs.iter().map(|j| j.name.clone()).collect());
+            commands::history::run(args, &paths, jobs.as_deref(), output)
         }
         Command::Demo(args) => crate::demo::run(args, progress, output).await,
     }

@@ -42,7 +42,23 @@ impl FromStr for Schedule {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
         let fields = text.split_whitespace().count();
+        let refuse = |reason: String| ScheduleError {
+            text: text.to_owned(),
+            reason,
+        };
 
+        if fields == 0 {
+            return Err(refuse(
+                "it is empty; give an interval (`1h`, `15m`) or a cron expression (`0 2 * * *`)"
+                    .to_owned(),
+            ));
+        }
+        if !matches!(fields, 1 | 5..=7) {
+            return Err(refuse(format!(
+                "it has {fields} fields; a cron expression has 5 (minute hour day month \
+                 weekday), or 6 or 7 with seconds first and a year last"
+            )));
+        }
         if fields == 1 {
             let every = humantime::parse_duration(text).map_err(|e| ScheduleError {
                 text: text.to_owned(),
@@ -63,9 +79,11 @@ impl FromStr for Schedule {
         } else {
             text.to_owned()
         };
-        let cron = cron::Schedule::from_str(&full).map_err(|e| ScheduleError {
-            text: text.to_owned(),
-            reason: e.to_string(),
+        // NB: the parser's message may go on with a line that points at the fault with `^`;
+        // the first line says it.
+        let cron = cron::Schedule::from_str(&full).map_err(|e| {
+            let message = e.to_string();
+            refuse(message.lines().next().unwrap_or_default().trim().to_owned())
         })?;
         // NB: a valid expression can still name no real time (`0 0 31 2 *`, February 31st);
         // such a schedule would end at once without a single run.
@@ -183,9 +201,10 @@ impl Shutdown {
 /// What the `presses`-th Ctrl-C does, as logged.
 pub fn stop_message(presses: u32) -> &'static str {
     if presses <= 1 {
-        "stop requested; finishing the run in progress (Ctrl-C again to abandon it)"
+        "stop requested: no new run starts, and a run in progress is finished first (Ctrl-C \
+         again to abandon it)"
     } else {
-        "second stop request; abandoning the run in progress"
+        "second stop request: abandoning the run in progress, if any"
     }
 }
 
@@ -240,6 +259,7 @@ where
         }
     }
 
+    tracing::info!(runs = number, exit = %last, "schedule stopped");
     last
 }
 

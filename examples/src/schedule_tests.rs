@@ -59,7 +59,14 @@ fn bad_schedules_say_what_was_expected() {
     let err = "100ms".parse::<Schedule>().unwrap_err().to_string();
     assert!(err.contains("at least one second"), "{err}");
 
-    assert!("99 * * * *".parse::<Schedule>().is_err());
+    let err = "99 * * * *".parse::<Schedule>().unwrap_err().to_string();
+    assert!(!err.contains('\n') && !err.contains('^'), "{err}");
+
+    let err = "".parse::<Schedule>().unwrap_err().to_string();
+    assert!(err.contains("empty") && err.contains("`1h`"), "{err}");
+
+    let err = "* * *".parse::<Schedule>().unwrap_err().to_string();
+    assert!(err.contains("3 fields") && err.contains("minute hour"), "{err}");
 }
 
 #[test]
@@ -207,7 +214,8 @@ async fn a_second_stop_abandons_the_run_in_progress() {
 
 #[test]
 fn the_second_ctrl_c_says_it_abandons_the_run() {
-    assert!(stop_message(1).contains("finishing the run in progress"));
+    assert!(stop_message(1).contains("no new run starts"));
+    assert!(stop_message(1).contains("Ctrl-C again"));
     assert!(stop_message(2).contains("abandoning the run in progress"));
     assert!(!stop_message(2).contains("Ctrl-C again"));
 }

@@ -38,10 +38,14 @@ pub fn parse_entity(text: &str) -> Result<Entity, CliError> {
 
 /// The groups to show: one by id or name, or every group of the account.
 async fn groups(endpoints: &Endpoints, only: Option<&str>) -> Result<Vec<TargetGroup>, CliError> {
-    let fail = |e: cw_ap_mapping::SinkError| CliError::Connection {
-        side: "Asset Panda",
-        message: e.message,
-        credentials_refused: e.status == Some(401),
+    let fail = |e: cw_ap_mapping::SinkError| match e.status {
+        // NB: a group that does not exist is the user's mistake, as a job that does not is.
+        Some(404) if only.is_some() => CliError::Usage(e.message),
+        _ => CliError::Connection {
+            side: "Asset Panda",
+            message: e.message,
+            credentials_refused: e.status == Some(401),
+        },
     };
     let refs: Vec<GroupRef> = match only {
         Some(text) => vec![match text.trim().parse::<u64>() {
@@ -249,10 +253,13 @@ pub async fn run(
         output.line("");
     }
 
-    output.line(&format!(
-        "ConnectWise {entity} fields (sample from the first {} records):",
-        records.len()
-    ));
+    output.line(&match records.len() {
+        0 => format!("ConnectWise {entity} fields (no record to take samples from):"),
+        n => format!(
+            "ConnectWise {entity} fields (samples from the first {}):",
+            crate::output::count(n, "record", "records")
+        ),
+    });
     let mut rows = vec![vec![
         "  path".to_owned(),
         "name".to_owned(),

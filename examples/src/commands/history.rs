@@ -7,14 +7,31 @@ use crate::history;
 use crate::output::Output;
 use crate::paths::Paths;
 
-/// Prints the last runs recorded beside the configuration.
-pub fn run(args: &HistoryArgs, paths: &Paths, output: &Output) -> Result<ExitStatus, CliError> {
+/// Prints the last runs recorded beside the configuration. `jobs` are the configuration's
+/// job names, when it could be read: a job asked for that is neither there nor in the
+/// history is a mistake.
+pub fn run(
+    args: &HistoryArgs,
+    paths: &Paths,
+    jobs: Option<&[String]>,
+    output: &Output,
+) -> Result<ExitStatus, CliError> {
     let file = paths.history();
     let (records, unreadable) = history::read_last(&file, args.limit, args.job.as_deref())
         .map_err(|source| CliError::Io {
             what: format!("reading the history file {}", file.display()),
             source,
         })?;
+
+    if let (Some(name), Some(jobs)) = (args.job.as_deref(), jobs) {
+        if records.is_empty() && !jobs.iter().any(|j| j == name) {
+            return Err(CliError::Usage(format!(
+                "there is no job `{name}`{}; the jobs are: {}",
+                crate::suggest::hint(name, jobs.iter().map(String::as_str)),
+                jobs.join(", ")
+            )));
+        }
+    }
 
     if unreadable > 0 {
         output.eline(&format!(

@@ -346,3 +346,18 @@ async fn the_account_date_format_is_read_once_per_run_not_once_per_job() {
     let settings = world.ap_requests(Endpoint::Settings);
     assert!(settings <= 2, "{settings} settings reads for two jobs");
 }
+
+#[tokio::test]
+async fn a_group_or_job_that_does_not_exist_is_a_usage_error_naming_the_real_ones() {
+    let world = World::demo(5, 3, 10).await;
+
+    let discover = world.run(&["discover", "--group", "Devicez"]).await;
+    let history = world.run(&["history", "--job", "devicez"]).await;
+
+    assert_eq!(discover.status, ExitStatus::ConfigError, "{}", discover.err);
+    assert!(discover.err.contains("Devicez"), "{}", discover.err);
+    assert!(discover.err.contains("did you mean `Devices`"), "{}", discover.err);
+    assert_eq!(history.status, ExitStatus::ConfigError, "{}", history.err);
+    assert!(history.err.contains("did you mean `devices`"), "{}", history.err);
+    assert_eq!(world.ap_writes(), 0);
+}

@@ -87,3 +87,25 @@ fn the_readme_says_what_an_unreachable_side_and_ctrl_c_give() {
         "the Ctrl-C paragraph"
     );
 }
+
+#[test]
+fn every_transform_the_readme_shows_is_a_real_one() {
+    #[derive(serde::Deserialize)]
+    struct One {
+        #[allow(dead_code)]
+        t: cw_ap_mapping::Transform,
+    }
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(readme).unwrap();
+
+    let shown: Vec<&str> = text
+        .split('`')
+        .filter(|s| s.starts_with("{ op = "))
+        .collect();
+
+    assert!(shown.len() >= 7, "{shown:?}");
+    for snippet in shown {
+        let parsed = toml::from_str::<One>(&format!("t = {snippet}"));
+        assert!(parsed.is_ok(), "{snippet}: {:?}", parsed.err());
+    }
+}
