@@ -244,11 +244,25 @@ pub fn plan_detail(plan: &SyncPlan, limit: usize, names: &BTreeMap<String, Strin
     out
 }
 
+/// A field value as a person reads it; a list item or status as Asset Panda stores it
+/// (`{"id": "88101", "value": "Available"}`) is its text and id: `"Available" (88101)`.
 fn show(value: &Value) -> String {
+    let text_of = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
     match value {
         Value::Null => "(empty)".to_owned(),
         Value::String(s) if s.is_empty() => "(empty)".to_owned(),
         Value::String(s) => format!("{s:?}"),
+        Value::Object(item) => {
+            let text = text_of(item.get("value")).or_else(|| text_of(item.get("name")));
+            match (text, text_of(item.get("id"))) {
+                (Some(text), Some(id)) => format!("{text:?} ({id})"),
+                _ => value.to_string(),
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -404,6 +418,20 @@ mod tests {
         assert_eq!(text.matches("warning:").count(), 1, "{text}");
         assert!(text.contains("— 40 times"), "{text}");
         assert!(text.contains("Planned (nothing written) in"), "{text}");
+    }
+
+    #[test]
+    fn a_stored_list_item_shows_as_its_text_and_id() {
+        assert_eq!(
+            show(&serde_json::json!({"id": "88101", "value": "Available"})),
+            "\"Available\" (88101)"
+        );
+        assert_eq!(
+            show(&serde_json::json!({"id": 7, "name": "Retired"})),
+            "\"Retired\" (7)"
+        );
+        assert_eq!(show(&serde_json::json!({"a": 1})), "{\"a\":1}");
+        assert_eq!(show(&serde_json::json!("")), "(empty)");
     }
 
     #[test]
