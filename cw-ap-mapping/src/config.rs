@@ -167,7 +167,13 @@ pub struct JobConfig {
     pub on_filtered_out: OrphanPolicy,
     /// The mass-archive safety limit.
     #[serde(default)]
-    pub archive_guard: ArchiveGuard,
+    pub archive_guard: GuardSettings,
+    /// The mass-create safety limit: a run is stopped when its new objects are more than
+    /// `max_share` of the objects the group holds, and the objects no record matched are
+    /// more than `max_share` of the new ones (a large batch beside as many unmatched
+    /// objects, the sign of a changed match key that would duplicate the group).
+    #[serde(default)]
+    pub create_guard: GuardSettings,
     /// Set to `true` to accept an unstable field (a name, phone, status…) as a unique
     /// identifier, knowing that a change of its value creates a duplicate.
     #[serde(default)]
@@ -337,18 +343,23 @@ impl OrphanPolicy {
     }
 }
 
-/// The mass-archive safety limit of a job.
+/// The settings of a safety guard: whether it is on, and the share that trips it. Both of a
+/// job's guards take them ([`JobConfig::archive_guard`], [`JobConfig::create_guard`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArchiveGuard {
+pub struct GuardSettings {
     /// Whether the guard is on (default `true`).
     #[serde(default = "default_true")]
     pub enabled: bool,
-    /// The largest share, from 0 to 1, of the group's objects carrying a ConnectWise id that
-    /// one run may archive (default 0.10).
+    /// The share, from 0 to 1, past which the guard stops the group (default 0.10): of the
+    /// objects carrying a ConnectWise id that one run may archive, or of the group's objects
+    /// that one run may add as new ones beside unmatched ones.
     #[serde(default = "default_share")]
     pub max_share: f64,
 }
+
+/// The mass-archive safety limit of a job (the settings every guard takes).
+pub type ArchiveGuard = GuardSettings;
 
 fn default_true() -> bool {
     true
@@ -358,9 +369,9 @@ fn default_share() -> f64 {
     0.10
 }
 
-impl Default for ArchiveGuard {
+impl Default for GuardSettings {
     fn default() -> Self {
-        ArchiveGuard {
+        GuardSettings {
             enabled: true,
             max_share: default_share(),
         }

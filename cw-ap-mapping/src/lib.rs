@@ -56,8 +56,8 @@ mod validate;
 pub mod value;
 
 pub use config::{
-    from_json_str, from_toml_str, ArchiveGuard, Config, FieldMapping, JobConfig, LinkConfig,
-    MatchKey, OnUnset, OrphanAction, OrphanPolicy,
+    from_json_str, from_toml_str, ArchiveGuard, Config, FieldMapping, GuardSettings, JobConfig,
+    LinkConfig, MatchKey, OnUnset, OrphanAction, OrphanPolicy,
 };
 pub use engine::{
     Counts, Engine, EngineOptions, ExitCode, FailureKind, FetchRequest, FieldMessage, GroupReport,
@@ -73,8 +73,9 @@ pub use mapping::{
     RecordFailure, TemplatePart, ValueSource,
 };
 pub use plan::{
-    ArchiveReason, Conflict, FieldChange, FilteredOut, GuardCheck, Issue, MatchedBy, PlanCounts,
-    PlannedArchive, PlannedCreate, PlannedUpdate, Planner, Summary, SyncPlan, UpdateReason,
+    ArchiveReason, Conflict, CreateGuardCheck, FieldChange, FilteredOut, GuardCheck, Issue,
+    MatchedBy, PlanCounts, PlannedArchive, PlannedCreate, PlannedUpdate, Planner, Summary,
+    SyncPlan, UpdateReason,
 };
 pub use target::{
     DateFormat, DateFormatError, GroupRef, TargetField, TargetFieldKind, TargetGroup, TargetObject,

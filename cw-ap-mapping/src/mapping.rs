@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use crate::catalog::ValueKind;
-use crate::config::{LinkConfig, OnUnset};
+use crate::config::{GuardSettings, LinkConfig, OnUnset};
 use crate::entity::Entity;
 use crate::filter::{FilterExpr, RenderedFilter};
 use crate::path::FieldPath;
@@ -36,8 +36,10 @@ pub struct CompiledJob {
     pub on_filtered_out: CompiledOrphan,
     /// Whether the archive guard is on.
     pub guard_enabled: bool,
-    /// The guard's largest share.
+    /// The archive guard's largest share.
     pub guard_max_share: f64,
+    /// The create guard's settings.
+    pub create_guard: GuardSettings,
     /// The account's date format.
     pub date_format: DateFormat,
 }

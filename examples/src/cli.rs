@@ -200,6 +200,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_mass_archive: bool,
 
+    /// Let a run create a batch of new objects as large as a group already holds (the
+    /// create guard), once, after a change of the match keys that was meant.
+    #[arg(long)]
+    pub allow_mass_create: bool,
+
     /// Print the report as JSON on standard output.
     #[arg(long)]
     pub json: bool,

@@ -27,6 +27,8 @@ pub struct RunMode {
     pub incremental: bool,
     /// Let the run archive past the archive guard.
     pub allow_mass_archive: bool,
+    /// Let the run create past the create guard.
+    pub allow_mass_create: bool,
 }
 
 impl RunMode {
@@ -216,6 +218,7 @@ pub async fn run_once(
     let mut options = EngineOptions {
         dry_run: mode.dry_run,
         allow_mass_archive: mode.allow_mass_archive,
+        allow_mass_create: mode.allow_mass_create,
         ..loaded.config.sync.engine_options()
     };
     let mut states = BTreeMap::new();

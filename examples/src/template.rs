@@ -178,6 +178,9 @@ filter = { status = ["Active"] }
 on_deleted = "archive"           # a company deleted in ConnectWise is archived
 on_filtered_out = "keep"         # one that left the filter is left alone and reported
 archive_guard = { enabled = true, max_share = 0.10 }
+# Stops a run that would create about as many new objects as the group already holds: the
+# sign of a changed match key, which would duplicate every object.
+create_guard = { enabled = true, max_share = 0.10 }
 
 [[jobs.fields]]
 source = "name"

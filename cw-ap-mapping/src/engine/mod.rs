@@ -47,6 +47,9 @@ pub struct EngineOptions {
     pub dry_run: bool,
     /// Let this run archive more than the archive guard allows.
     pub allow_mass_archive: bool,
+    /// Let this run create more new objects than the create guard allows (once, after a
+    /// change of the match keys that was meant).
+    pub allow_mass_create: bool,
     /// Objects per create, update, archive or unarchive call (1 to 200; default 200).
     pub batch_size: usize,
     /// Ids per re-read call (default 10,000). The source packs each call's ids into as
@@ -75,6 +78,7 @@ impl Default for EngineOptions {
         EngineOptions {
             dry_run: false,
             allow_mass_archive: false,
+            allow_mass_create: false,
             batch_size: MAX_BATCH,
             reread_batch: 10_000,
             write_retries: 2,
@@ -381,7 +385,8 @@ impl<S: Source, K: Sink> Engine<S, K> {
         let links = self.links(&compiled).await?;
         let mut planner = Planner::new(&compiled)
             .with_links(links)
-            .override_archive_guard(self.options.allow_mass_archive);
+            .override_archive_guard(self.options.allow_mass_archive)
+            .override_create_guard(self.options.allow_mass_create);
 
         // NB: the target listing comes before the source is read, so that objects created
         // during the run are never archive candidates.
@@ -396,7 +401,8 @@ impl<S: Source, K: Sink> Engine<S, K> {
 
         let planned = Instant::now();
         report.counts.deleted = planner.deleted();
-        let plan = planner.finish();
+        let (plan, create_guard) = planner.finish_with_create_guard();
+        report.create_guard = Some(create_guard);
         if self.options.dry_run {
             let creates = plan.creates.iter().map(|c| c.fields.clone()).collect();
             if let Ok(mut planned) = self.planned.lock() {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::entity::Entity;
-use crate::plan::{Issue, SyncPlan};
+use crate::plan::{CreateGuardCheck, Issue, SyncPlan};
 
 /// How a group's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -115,6 +115,10 @@ pub struct GroupReport {
     pub watermark: Option<DateTime<Utc>>,
     /// The plan, kept in a dry run.
     pub plan: Option<SyncPlan>,
+    /// The create guard's check, once the group was planned (in a dry run too). The
+    /// archive guard's is the plan's `guard`.
+    #[serde(default)]
+    pub create_guard: Option<CreateGuardCheck>,
 }
 
 impl GroupReport {
@@ -134,6 +138,7 @@ impl GroupReport {
             timings: Timings::default(),
             watermark: None,
             plan: None,
+            create_guard: None,
         }
     }
 

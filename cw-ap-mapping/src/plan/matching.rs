@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::{
-    stored_key, ArchiveReason, Conflict, Fate, FieldChange, FilteredOut, GuardCheck, Held, Issue,
-    Kept, MatchedBy, PlannedArchive, PlannedCreate, PlannedUpdate, Planner, Stored, SyncPlan,
-    UpdateReason,
+    guard, stored_key, ArchiveReason, Conflict, CreateGuardCheck, Fate, FieldChange, FilteredOut,
+    GuardCheck, Held, Kept, MatchedBy, PlannedArchive, PlannedCreate, PlannedUpdate, Planner,
+    Stored, SyncPlan, UpdateReason,
 };
 use crate::mapping::{CompiledJob, CompiledOrphan, Mapped};
 use crate::value::target_values_equal;
@@ -54,7 +54,7 @@ fn index_targets(p: &Planner<'_>) -> TargetIndex {
     index
 }
 
-pub(super) fn finish(mut p: Planner<'_>) -> SyncPlan {
+pub(super) fn finish(mut p: Planner<'_>) -> (SyncPlan, CreateGuardCheck) {
     let job = p.job;
     let index = index_targets(&p);
     let mut conflicts: Vec<Conflict> = Vec::new();
@@ -225,8 +225,21 @@ pub(super) fn finish(mut p: Planner<'_>) -> SyncPlan {
     }
 
     orphans(&p, &index, &matched, &mut plan);
-    guard(&mut plan);
-    plan
+    let live = |t: &usize| !p.targets[*t].archived;
+    let create = CreateGuardCheck {
+        enabled: job.create_guard.enabled,
+        creates: plan.creates.len(),
+        existing: (0..p.targets.len()).filter(live).count(),
+        matched: (0..p.targets.len())
+            .filter(|t| matched[*t])
+            .filter(live)
+            .count(),
+        max_share: job.create_guard.max_share,
+        overridden: p.create_guard_override,
+        tripped: false,
+    };
+    let create = guard::check(&mut plan, create, &key0_name);
+    (plan, create)
 }
 
 fn natural_match(
@@ -377,47 +390,5 @@ fn apply_policy(
             object: target.id.clone(),
             reason,
         });
-    }
-}
-
-/// A share as a percentage with the decimals it needs: `0.1` is `10`, `0.001` is `0.1`.
-fn percent(share: f64) -> String {
-    let text = format!("{:.3}", share * 100.0);
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-fn guard(plan: &mut SyncPlan) {
-    let g = &mut plan.guard;
-    g.archives = plan.archives.len();
-    let limit = g.max_share * g.carrying_id as f64;
-    if g.enabled && !g.overridden && g.archives > 0 && g.archives as f64 > limit {
-        g.tripped = true;
-        plan.stopped = Some(format!(
-            "the archive guard stopped the group: {} of the {} objects that carry a ConnectWise \
-             id would have been archived (limit {} %, at most {} objects)",
-            g.archives,
-            g.carrying_id,
-            percent(g.max_share),
-            limit.floor()
-        ));
-        plan.warnings.push(Issue::job(
-            &plan.job,
-            plan.stopped.clone().unwrap_or_default(),
-        ));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent;
-
-    #[test]
-    fn a_small_share_keeps_its_decimals() {
-        assert_eq!(percent(0.10), "10");
-        assert_eq!(percent(0.6), "60");
-        assert_eq!(percent(0.001), "0.1");
-        assert_eq!(percent(0.0005), "0.05");
-        assert_eq!(percent(0.125), "12.5");
-        assert_eq!(percent(0.0), "0");
     }
 }

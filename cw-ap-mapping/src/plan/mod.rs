@@ -6,6 +6,7 @@
 //! ([`Planner::missing_ids`], [`Planner::push_reread`], [`Planner::confirm_absent`]) and
 //! call [`Planner::finish`] for the [`SyncPlan`].
 
+mod guard;
 mod summary;
 mod types;
 
@@ -20,8 +21,8 @@ use crate::value::parse_instant;
 
 pub use summary::Summary;
 pub use types::{
-    ArchiveReason, Conflict, FieldChange, FilteredOut, GuardCheck, Issue, MatchedBy, PlanCounts,
-    PlannedArchive, PlannedCreate, PlannedUpdate, SyncPlan, UpdateReason,
+    ArchiveReason, Conflict, CreateGuardCheck, FieldChange, FilteredOut, GuardCheck, Issue,
+    MatchedBy, PlanCounts, PlannedArchive, PlannedCreate, PlannedUpdate, SyncPlan, UpdateReason,
 };
 
 /// What the planner keeps of one mapped record.
@@ -104,6 +105,7 @@ pub struct Planner<'j> {
     watermark: Option<DateTime<Utc>>,
     archive_disabled: Option<String>,
     guard_override: bool,
+    create_guard_override: bool,
 }
 
 impl<'j> Planner<'j> {
@@ -126,6 +128,7 @@ impl<'j> Planner<'j> {
             watermark: None,
             archive_disabled: None,
             guard_override: false,
+            create_guard_override: false,
         }
     }
 
@@ -139,6 +142,12 @@ impl<'j> Planner<'j> {
     /// Lets this run archive more than the guard allows.
     pub fn override_archive_guard(mut self, allow: bool) -> Self {
         self.guard_override = allow;
+        self
+    }
+
+    /// Lets this run create more new objects than the create guard allows.
+    pub fn override_create_guard(mut self, allow: bool) -> Self {
+        self.create_guard_override = allow;
         self
     }
 
@@ -327,6 +336,14 @@ impl<'j> Planner<'j> {
 
     /// Builds the plan.
     pub fn finish(self) -> SyncPlan {
+        self.finish_with_create_guard().0
+    }
+
+    /// Builds the plan, and gives the create guard's check beside it (a tripped guard is
+    /// in the plan either way: `stopped` and a warning).
+    // NB: the check travels beside the plan, not in it: `SyncPlan` and `GuardCheck` are not
+    // `#[non_exhaustive]`, so a new field would break the code that builds them by hand.
+    pub fn finish_with_create_guard(self) -> (SyncPlan, CreateGuardCheck) {
         matching::finish(self)
     }
 }

@@ -184,6 +184,47 @@ pub struct GuardCheck {
     pub tripped: bool,
 }
 
+/// The create guard's check: a large batch of new objects into a group that already holds
+/// a comparable number, the sign of a changed or wrong match key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateGuardCheck {
+    /// Whether the guard is on.
+    pub enabled: bool,
+    /// Objects the plan would create.
+    pub creates: usize,
+    /// Objects of the group (not archived) when the run started.
+    pub existing: usize,
+    /// Of those, the objects a record matched (to update or unchanged).
+    pub matched: usize,
+    /// The share past which it trips, both ways: `creates` more than this share of
+    /// `existing`, and the objects no record matched more than this share of `creates`.
+    pub max_share: f64,
+    /// Whether the limit was overridden for this run.
+    pub overridden: bool,
+    /// Whether the guard tripped.
+    pub tripped: bool,
+}
+
+impl CreateGuardCheck {
+    /// The objects of the group no record matched.
+    pub fn unmatched(&self) -> usize {
+        self.existing.saturating_sub(self.matched)
+    }
+
+    /// Whether these counts are past the limit (on or off, overridden or not): more new
+    /// objects than `max_share` of the group, beside more objects no record matched than
+    /// `max_share` of the new ones. A first sync into an empty group, a few new records, and
+    /// many records into a group of a few hand-made objects all pass.
+    pub fn past_limit(&self) -> bool {
+        // NB: the group's size is compared through the objects no record matched: matched
+        // ones are not duplicated, and a group that only grows (a first sync resumed after a
+        // crash, a small group gaining one object) is not the changed match key looked for.
+        let (creates, existing) = (self.creates as f64, self.existing as f64);
+        let unmatched = self.unmatched() as f64;
+        creates > self.max_share * existing && unmatched > self.max_share * creates
+    }
+}
+
 /// A record outside the filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilteredOut {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::catalog::{Identifier, ValueKind};
-use crate::config::{Config, JobConfig, OrphanAction, OrphanPolicy};
+use crate::config::{Config, GuardSettings, JobConfig, OrphanAction, OrphanPolicy};
 use crate::mapping::{
     CompiledField, CompiledJob, CompiledKey, CompiledOrphan, LinkIndex, TemplatePart, ValueSource,
 };
@@ -193,14 +193,8 @@ impl Validator<'_> {
         let filter = self.filter();
         let on_deleted = self.orphan("on_deleted", &job.on_deleted);
         let on_filtered_out = self.orphan("on_filtered_out", &job.on_filtered_out);
-        let share = job.archive_guard.max_share;
-        if !(0.0..=1.0).contains(&share) {
-            self.err(
-                "archive_guard.max_share",
-                format!("{share} is not a share between 0 and 1"),
-                None,
-            );
-        }
+        self.guard("archive_guard", &job.archive_guard);
+        self.guard("create_guard", &job.create_guard);
 
         let mapped: Vec<&str> = fields.iter().map(|f| f.target.key.as_str()).collect();
         for field in self.group.fields.iter().filter(|f| f.required) {
@@ -224,7 +218,8 @@ impl Validator<'_> {
             on_deleted: on_deleted?,
             on_filtered_out: on_filtered_out?,
             guard_enabled: job.archive_guard.enabled,
-            guard_max_share: share,
+            guard_max_share: job.archive_guard.max_share,
+            create_guard: job.create_guard.clone(),
             date_format,
         };
 
@@ -554,6 +549,18 @@ impl Validator<'_> {
                 }
                 None
             }
+        }
+    }
+
+    /// Checks a guard's settings; `location` names the guard (`archive_guard`).
+    fn guard(&mut self, location: &str, guard: &GuardSettings) {
+        let share = guard.max_share;
+        if !(0.0..=1.0).contains(&share) {
+            self.err(
+                &format!("{location}.max_share"),
+                format!("{share} is not a share between 0 and 1"),
+                None,
+            );
         }
     }
 

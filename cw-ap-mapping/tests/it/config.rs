@@ -76,6 +76,9 @@ fn defaults_follow_the_decisions() {
     assert_eq!(job.on_deleted, OrphanPolicy::archive());
     assert_eq!(job.on_filtered_out, OrphanPolicy::keep());
     assert_eq!(job.archive_guard.max_share, 0.10);
+    assert_eq!(job.create_guard, cw_ap_mapping::GuardSettings::default());
+    assert!(job.create_guard.enabled);
+    assert_eq!(job.create_guard.max_share, 0.10);
     assert!(job.filter.is_empty());
     assert_eq!(job.target_group, GroupRef::Id(1));
 }

@@ -4,6 +4,7 @@ mod cases;
 mod catalog;
 mod concurrency;
 mod config;
+mod create_guard;
 mod engine;
 mod filters;
 mod first_use;

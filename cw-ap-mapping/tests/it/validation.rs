@@ -177,6 +177,7 @@ fn filters_and_policies_are_checked() {
         "{BASE}match_keys = [{{ target = \"field_20\" }}]\n\
          on_deleted = {{ set_status = \"Gone\", field = \"field_11\" }}\n\
          archive_guard = {{ max_share = 1.5 }}\n\
+         create_guard = {{ max_share = -0.1 }}\n\
          [jobs.filter]\nmin_employees = 3\nconditions = [{{ field = \"nmae\", op = \"=\", value = \"x\" }},\
          {{ field = \"name\", op = \"is null\", value = \"x\" }}]"
     ));
@@ -184,6 +185,7 @@ fn filters_and_policies_are_checked() {
     for expected in [
         "jobs[0].on_deleted.set_status",
         "jobs[0].archive_guard.max_share",
+        "jobs[0].create_guard.max_share",
         "jobs[0].filter.min_employees",
         "jobs[0].filter.conditions[0].field",
         "jobs[0].filter.conditions[1].value",

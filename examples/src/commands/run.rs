@@ -32,6 +32,7 @@ pub async fn plan(
         dry_run: true,
         incremental: args.incremental,
         allow_mass_archive: false,
+        allow_mass_create: false,
     };
     let outcome = sync::run_once(&loaded, &endpoints, &jobs, mode, progress, output).await?;
 
@@ -84,6 +85,7 @@ async fn run_one(
         dry_run: false,
         incremental: args.incremental,
         allow_mass_archive: args.allow_mass_archive,
+        allow_mass_create: args.allow_mass_create,
     };
     let outcome = sync::run_once(&loaded, &endpoints, &jobs, mode, progress, output).await?;
 

@@ -198,6 +198,76 @@ async fn h32_a_tripped_archive_guard_exits_3_and_writes_nothing_to_the_group() {
 }
 
 #[tokio::test]
+async fn a_changed_match_key_trips_the_create_guard_exits_3_and_writes_nothing_to_the_group() {
+    let world = World::demo(24, 3, 60).await;
+    assert_eq!(world.run(&["run"]).await.status, ExitStatus::Success);
+    let writes = world.ap_writes();
+    let keys = concat!(
+        "match_keys = [{ target = \"field_20\" }, ",
+        "{ target = \"field_10\", source = \"serialNumber\" }]"
+    );
+    world.patch_config(|text| {
+        assert!(text.contains(keys), "{text}");
+        text.replace(keys, "match_keys = [{ target = \"field_12\" }]")
+    });
+
+    let planned = world.run(&["plan", "--job", "devices", "--json"]).await;
+    let stopped = world.run(&["run", "--job", "devices"]).await;
+
+    assert_eq!(planned.status, ExitStatus::GuardStopped, "{}", planned.err);
+    let mut planned: RunReport = serde_json::from_str(&planned.out).expect("a plan as JSON");
+    let plan = planned.groups.remove(0);
+    assert!(plan.create_guard.as_ref().is_some_and(|c| c.tripped));
+    let reason = plan.plan.and_then(|p| p.stopped).unwrap_or_default();
+    assert!(
+        reason.starts_with("the create guard stopped the group: 60 new"),
+        "{reason}"
+    );
+    assert_eq!(
+        stopped.status,
+        ExitStatus::GuardStopped,
+        "{}{}",
+        stopped.out,
+        stopped.err
+    );
+    assert_eq!(
+        world.ap_writes(),
+        writes,
+        "the stopped group was written to"
+    );
+    assert_eq!(world.live(DEVICES).len(), 60);
+    assert!(
+        stopped
+            .out
+            .contains("60 new objects would be created in a group that already holds 60"),
+        "{}",
+        stopped.out
+    );
+    assert!(
+        stopped.out.contains("--allow-mass-create"),
+        "{}",
+        stopped.out
+    );
+
+    let forced = world
+        .run(&["run", "--job", "devices", "--allow-mass-create"])
+        .await;
+
+    assert_eq!(
+        forced.status,
+        ExitStatus::Success,
+        "{}{}",
+        forced.out,
+        forced.err
+    );
+    assert_eq!(
+        world.live(DEVICES).len(),
+        120,
+        "the duplicates the guard held back"
+    );
+}
+
+#[tokio::test]
 async fn incremental_fetches_only_changed_records_and_still_archives_deleted_ones() {
     let world = World::demo(7, 5, 200).await;
     assert_eq!(world.run(&["run"]).await.status, ExitStatus::Success);
@@ -356,8 +426,16 @@ async fn a_group_or_job_that_does_not_exist_is_a_usage_error_naming_the_real_one
 
     assert_eq!(discover.status, ExitStatus::ConfigError, "{}", discover.err);
     assert!(discover.err.contains("Devicez"), "{}", discover.err);
-    assert!(discover.err.contains("did you mean `Devices`"), "{}", discover.err);
+    assert!(
+        discover.err.contains("did you mean `Devices`"),
+        "{}",
+        discover.err
+    );
     assert_eq!(history.status, ExitStatus::ConfigError, "{}", history.err);
-    assert!(history.err.contains("did you mean `devices`"), "{}", history.err);
+    assert!(
+        history.err.contains("did you mean `devices`"),
+        "{}",
+        history.err
+    );
     assert_eq!(world.ap_writes(), 0);
 }

@@ -174,7 +174,7 @@ pub fn by_cw_id(world: &World, group: u64, id: &str) -> Vec<StoredObject> {
         .collect()
 }
 
-/// A devices job (configurations into group 139300, matched on `field_20`) with the guard
+/// A devices job (configurations into group 139300, matched on `field_20`) with the guards
 /// off unless `options` says otherwise, and the given extra TOML lines and fields.
 pub fn devices_job(options: &str, fields: &[(&str, &str)]) -> String {
     let mut text = format!(
@@ -186,6 +186,9 @@ pub fn devices_job(options: &str, fields: &[(&str, &str)]) -> String {
     }
     if !options.contains("archive_guard") {
         text.push_str("archive_guard = { enabled = false }\n");
+    }
+    if !options.contains("create_guard") {
+        text.push_str("create_guard = { enabled = false }\n");
     }
     for (source, target) in fields {
         text.push_str(&format!(
