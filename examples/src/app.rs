@@ -66,8 +66,8 @@ async fn dispatch(
                 Some(loaded) => loaded.paths(),
                 None => crate::paths::Paths::for_config(path, None),
             };
-            let jobs: Option<Vec<String>> = loaded
-                .map(|loaded| loaded.config.jobs.iter().map(|j| j.name.clone()).collect());
+            let jobs: Option<Vec<String>> =
+                loaded.map(|loaded| loaded.config.jobs.iter().map(|j| j.name.clone()).collect());
             commands::history::run(args, &paths, jobs.as_deref(), output)
         }
         Command::Demo(args) => crate::demo::run(args, progress, output).await,

@@ -66,7 +66,10 @@ fn bad_schedules_say_what_was_expected() {
     assert!(err.contains("empty") && err.contains("`1h`"), "{err}");
 
     let err = "* * *".parse::<Schedule>().unwrap_err().to_string();
-    assert!(err.contains("3 fields") && err.contains("minute hour"), "{err}");
+    assert!(
+        err.contains("3 fields") && err.contains("minute hour"),
+        "{err}"
+    );
 }
 
 #[test]

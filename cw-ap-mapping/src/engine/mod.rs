@@ -294,9 +294,40 @@ impl<S: Source, K: Sink> Engine<S, K> {
                     }
                 }
             };
+            let mut validation = validation;
+            validation
+                .problems
+                .extend(self.check_links(job, index).await);
             out.push((job.name.clone(), validation));
         }
         out
+    }
+
+    /// A problem for each link whose group or field does not exist: the run would fail the
+    /// job. The linked objects are not listed.
+    async fn check_links(&self, job: &JobConfig, index: usize) -> Vec<crate::validate::Problem> {
+        let mut problems = Vec::new();
+        for (at, field) in job.fields.iter().enumerate() {
+            let Some(link) = &field.link else { continue };
+            let message = match self.sink.resolve_group(&link.group).await {
+                Err(e) if matches!(e.status, Some(401 | 404)) => Some(format!(
+                    "the linked {} could not be resolved: {}",
+                    link.group, e.message
+                )),
+                // NB: a group that cannot be read now is the run's problem, not the file's.
+                Err(_) => None,
+                Ok(group) => crate::validate::resolve_target(&group, &link.field)
+                    .err()
+                    .map(|(message, _)| format!("the link field: {message}")),
+            };
+            problems.extend(message.map(|message| crate::validate::Problem {
+                severity: Severity::Error,
+                location: format!("jobs[{index}].fields[{at}].link"),
+                message,
+                suggestion: None,
+            }));
+        }
+        problems
     }
 
     /// The first record of the job's listing; `None` when the collection is empty. An

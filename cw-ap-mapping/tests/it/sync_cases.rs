@@ -523,3 +523,44 @@ fields = [{{ source = "name", target = "field_1" }},
         assert_eq!(sink.writes(), 0, "{link}");
     }
 }
+
+#[tokio::test]
+async fn validate_names_a_link_to_a_group_or_field_that_does_not_exist() {
+    let sink = Arc::new(MemorySink::new(vec![devices(), companies()], vec![]));
+    let source = MemorySource::new(vec![
+        json!({"id": 1, "name": "WS-1", "company": {"id": 250, "name": "Acme"}}),
+    ]);
+    let link = |group: &str, field: &str| {
+        format!(
+            r#"[[jobs]]
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{{ target = "field_20" }}]
+fields = [{{ source = "name", target = "field_1" }},
+          {{ source = "company", target = "field_40", link = {{ group = {group}, field = "{field}" }} }}]
+"#
+        )
+    };
+    let engine = Engine::new(source, sink.clone());
+
+    for (text, says) in [
+        (link("999999", "field_20"), "999999"),
+        (link("\"Customers\"", "field_20"), "Customers"),
+        (link("139301", "field_999"), "field_999"),
+    ] {
+        let results = engine.validate(&config(&text)).await;
+
+        let errors: Vec<String> = results[0].1.errors().map(|p| p.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("jobs[0].fields[1].link"), "{errors:?}");
+        assert!(errors[0].contains(says), "{errors:?}");
+    }
+    let results = engine.validate(&config(&link("139301", "field_20"))).await;
+    assert_eq!(
+        results[0].1.errors().count(),
+        0,
+        "a link that resolves is fine"
+    );
+    assert_eq!(sink.writes(), 0);
+}
