@@ -116,8 +116,17 @@ mod tests {
     fn the_create_guard_trips_on_a_large_batch_into_a_group_of_comparable_size() {
         assert!(check(3000, 3000, 0.10).tripped);
         assert!(check(301, 3000, 0.10).tripped);
-        assert!(check(1, 1, 0.10).tripped);
-        assert!(check(1, 1, 0.0).tripped);
+        assert!(check(10, 10, 0.10).tripped);
+        assert!(check(10, 10, 0.0).tripped);
+    }
+
+    #[test]
+    fn the_churn_of_a_small_group_passes() {
+        assert!(!check(9, 9, 0.10).tripped);
+        assert!(!check(1, 1, 0.0).tripped);
+        assert!(!matching(3, 4, 0, 0.6).tripped);
+        assert!(!matching(40, 40, 31, 0.10).tripped, "9 unmatched");
+        assert!(matching(40, 40, 30, 0.10).tripped, "10 unmatched");
     }
 
     #[test]
@@ -149,7 +158,7 @@ mod tests {
         assert!(!matching(3000, 3000, 2800, 0.10).tripped);
         // Ordinary churn: a few new records beside the few objects of deleted ones.
         assert!(!matching(3, 35, 31, 0.6).tripped);
-        assert!(matching(3, 4, 0, 0.6).tripped);
+        assert!(matching(12, 14, 0, 0.6).tripped);
     }
 
     #[test]

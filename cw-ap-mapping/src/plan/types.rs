@@ -211,17 +211,26 @@ impl CreateGuardCheck {
         self.existing.saturating_sub(self.matched)
     }
 
+    /// The fewest objects a trip must put at risk of duplication: below it, the churn of
+    /// a small group (a test group of a handful of objects) would trip the guard on every
+    /// change, and what a changed key duplicates there is few enough to see in the report.
+    pub const MIN_AT_RISK: usize = 10;
+
     /// Whether these counts are past the limit (on or off, overridden or not): more new
     /// objects than `max_share` of the group, beside more objects no record matched than
-    /// `max_share` of the new ones. A first sync into an empty group, a few new records, and
-    /// many records into a group of a few hand-made objects all pass.
+    /// `max_share` of the new ones, with at least [`Self::MIN_AT_RISK`] of each. A first
+    /// sync into an empty group, a few new records, many records into a group of a few
+    /// hand-made objects, and a small group's churn all pass.
     pub fn past_limit(&self) -> bool {
         // NB: the group's size is compared through the objects no record matched: matched
         // ones are not duplicated, and a group that only grows (a first sync resumed after a
         // crash, a small group gaining one object) is not the changed match key looked for.
+        let at_risk = self.creates.min(self.unmatched());
         let (creates, existing) = (self.creates as f64, self.existing as f64);
         let unmatched = self.unmatched() as f64;
-        creates > self.max_share * existing && unmatched > self.max_share * creates
+        at_risk >= Self::MIN_AT_RISK
+            && creates > self.max_share * existing
+            && unmatched > self.max_share * creates
     }
 }
 
