@@ -23,7 +23,7 @@ use crate::config::{Config, JobConfig};
 use crate::mapping::CompiledJob;
 use crate::plan::{Issue, Planner};
 use crate::target::{DateFormat, TargetGroup};
-use crate::validate::{validate_job, Severity, Validation};
+use crate::validate::{validate_job, Problem, Severity, Validation};
 
 pub use report::{
     Counts, ExitCode, FailureKind, GroupReport, GroupStatus, Progress, RunReport, Timings,
@@ -247,7 +247,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
         for (index, job) in config.jobs.iter().enumerate() {
             let validation = match self.prepare(job, index).await {
                 Err(stop) => Validation {
-                    problems: vec![crate::validate::Problem {
+                    problems: vec![Problem {
                         severity: Severity::Error,
                         location: format!("jobs[{index}]"),
                         message: stop.reason,
@@ -266,7 +266,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
                             validate_job(job, index, &group, date_format, Some(&sample))
                         }
                         Some(Ok(None)) => {
-                            first.problems.push(crate::validate::Problem {
+                            first.problems.push(Problem {
                                 severity: Severity::Warning,
                                 location: format!("jobs[{index}]"),
                                 message: "ConnectWise returned no record for this job (an \
@@ -279,7 +279,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
                         }
                         // NB: a check that could not happen is an error, not a silent pass.
                         Some(Err(e)) => {
-                            first.problems.push(crate::validate::Problem {
+                            first.problems.push(Problem {
                                 severity: Severity::Error,
                                 location: format!("jobs[{index}]"),
                                 message: format!(
@@ -305,7 +305,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
 
     /// A problem for each link whose group or field does not exist: the run would fail the
     /// job. The linked objects are not listed.
-    async fn check_links(&self, job: &JobConfig, index: usize) -> Vec<crate::validate::Problem> {
+    async fn check_links(&self, job: &JobConfig, index: usize) -> Vec<Problem> {
         let mut problems = Vec::new();
         for (at, field) in job.fields.iter().enumerate() {
             let Some(link) = &field.link else { continue };
@@ -320,7 +320,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
                     .err()
                     .map(|(message, _)| format!("the link field: {message}")),
             };
-            problems.extend(message.map(|message| crate::validate::Problem {
+            problems.extend(message.map(|message| Problem {
                 severity: Severity::Error,
                 location: format!("jobs[{index}].fields[{at}].link"),
                 message,
@@ -399,10 +399,10 @@ impl<S: Source, K: Sink> Engine<S, K> {
         for problem in validation.warnings() {
             report
                 .warnings
-                .push(Issue::job(&job.name, problem.to_string()));
+                .push(Issue::job(&job.name, problem.describe()));
         }
         let Some(compiled) = validation.job else {
-            let problems: Vec<String> = validation.errors().map(|p| p.to_string()).collect();
+            let problems: Vec<String> = validation.errors().map(Problem::describe).collect();
             for problem in &problems {
                 report.errors.push(Issue::job(&job.name, problem.clone()));
             }

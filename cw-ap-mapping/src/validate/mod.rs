@@ -43,17 +43,24 @@ pub struct Problem {
     pub suggestion: Option<String>,
 }
 
+impl Problem {
+    /// Where and what, without the severity: for a report that already says whether it
+    /// lists errors or warnings.
+    pub fn describe(&self) -> String {
+        match &self.suggestion {
+            Some(s) => format!("{}: {} (did you mean `{s}`?)", self.location, self.message),
+            None => format!("{}: {}", self.location, self.message),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}: {}: {}", self.location, self.message)?;
-        if let Some(s) = &self.suggestion {
-            write!(f, " (did you mean `{s}`?)")?;
-        }
-        Ok(())
+        write!(f, "{level}: {}", self.describe())
     }
 }
 

@@ -112,6 +112,11 @@ async fn a_configuration_error_exits_2_and_names_the_problem() {
     assert_eq!(bad_field.status, ExitStatus::ConfigError);
     assert!(bad_field.out.contains("field_999"), "{}", bad_field.out);
     assert!(bad_field.out.contains("[devices]"), "{}", bad_field.out);
+    assert!(
+        !bad_field.out.contains("] error:") && !bad_field.out.contains(": error: jobs"),
+        "the severity is said once:\n{}",
+        bad_field.out
+    );
     assert_eq!(bad_key.status, ExitStatus::ConfigError);
     assert!(bad_key.err.contains("pasword"), "{}", bad_key.err);
     assert_eq!(no_job.status, ExitStatus::ConfigError);
