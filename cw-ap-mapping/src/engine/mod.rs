@@ -153,6 +153,37 @@ impl Stop {
     }
 }
 
+/// Warns on each job that writes a group an earlier job also writes: their fields overwrite
+/// each other on every run, and each may archive the other's objects.
+fn shared_groups(results: &mut [(String, Validation)]) {
+    let groups: Vec<Option<(u64, String)>> = results
+        .iter()
+        .map(|(_, v)| v.job.as_ref().map(|j| (j.group.id, j.group.name.clone())))
+        .collect();
+    let jobs: Vec<String> = results.iter().map(|(job, _)| job.clone()).collect();
+    for (index, (_, validation)) in results.iter_mut().enumerate() {
+        let Some((id, name)) = &groups[index] else {
+            continue;
+        };
+        let earlier = groups[..index]
+            .iter()
+            .position(|g| g.as_ref().is_some_and(|(other, _)| other == id));
+        if let Some(earlier) = earlier {
+            validation.problems.push(Problem {
+                severity: Severity::Warning,
+                location: format!("jobs[{index}].target_group"),
+                message: format!(
+                    "group {name} ({id}) is also written by job `{}`; two jobs that write \
+                     one group overwrite each other's fields and may archive each other's \
+                     objects",
+                    jobs[earlier]
+                ),
+                suggestion: None,
+            });
+        }
+    }
+}
+
 impl<S: Source, K: Sink> Engine<S, K> {
     /// An engine with default options.
     pub fn new(source: S, sink: K) -> Self {
@@ -300,6 +331,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
                 .extend(self.check_links(job, index).await);
             out.push((job.name.clone(), validation));
         }
+        shared_groups(&mut out);
         out
     }
 

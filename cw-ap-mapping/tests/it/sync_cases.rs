@@ -564,3 +564,48 @@ fields = [{{ source = "name", target = "field_1" }},
     );
     assert_eq!(sink.writes(), 0);
 }
+
+#[tokio::test]
+async fn validate_warns_on_a_second_job_that_writes_the_same_group() {
+    let sink = Arc::new(MemorySink::new(vec![devices(), companies()], vec![]));
+    let source = MemorySource::new(vec![json!({"id": 1, "name": "WS-1"})]);
+    let job = |name: &str, group: &str| {
+        format!(
+            r#"[[jobs]]
+name = "{name}"
+entity = "configurations"
+target_group = {group}
+match_keys = [{{ target = "field_20" }}]
+fields = [{{ source = "name", target = "field_1" }}]
+"#
+        )
+    };
+    let text = [
+        job("devices", "139300"),
+        job("companies", "139301"),
+        job("devices2", "\"Devices\""),
+    ]
+    .concat();
+
+    let results = Engine::new(source, sink).validate(&config(&text)).await;
+
+    let warnings =
+        |n: usize| -> Vec<String> { results[n].1.warnings().map(|p| p.to_string()).collect() };
+    assert!(
+        !warnings(0)
+            .iter()
+            .chain(&warnings(1))
+            .any(|w| w.contains("also written")),
+        "{:?} {:?}",
+        warnings(0),
+        warnings(1)
+    );
+    let third = warnings(2);
+    assert!(
+        third
+            .iter()
+            .any(|w| w.contains("jobs[2].target_group") && w.contains("job `devices`")),
+        "{third:?}"
+    );
+    assert_eq!(results[2].1.errors().count(), 0, "a warning, not an error");
+}
