@@ -3,7 +3,7 @@
 
 use cw_ap_mapping::catalog::{self, Identifier};
 use cw_ap_mapping::Entity;
-use cw_ap_mapping::{TargetField, TargetGroup};
+use cw_ap_mapping::{TargetField, TargetFieldKind, TargetGroup};
 
 /// One proposed field mapping, for a person to confirm.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +50,11 @@ pub fn id_field(group: &TargetGroup) -> Option<&TargetField> {
 
 /// Matches the group's fields to the entity's catalog by name: first the catalog's
 /// display name, then the path's last segment, both compared folded. The field that
-/// stores the ConnectWise id is left out (it is the match key).
+/// stores the ConnectWise id is left out (it is the match key), and each source is
+/// proposed for its first matching field only.
 pub fn propose(entity: Entity, group: &TargetGroup) -> Vec<Proposal> {
     let id_key = id_field(group).map(|f| f.key.clone());
-    let mut out = Vec::new();
+    let mut out: Vec<Proposal> = Vec::new();
 
     for field in &group.fields {
         if Some(&field.key) == id_key.as_ref() {
@@ -71,7 +72,10 @@ pub fn propose(entity: Entity, group: &TargetGroup) -> Vec<Proposal> {
                 .map(|s| (s, "same name as the ConnectWise field"))
         };
 
-        if let Some((source, why)) = by_name.or_else(by_path) {
+        let found = by_name
+            .or_else(by_path)
+            .filter(|(source, _)| out.iter().all(|p| p.source != source.path));
+        if let Some((source, why)) = found {
             out.push(Proposal {
                 source: source.path,
                 source_name: source.name,
@@ -118,12 +122,46 @@ pub fn job_for_group(name: &str, entity: Entity, group: &TargetGroup) -> String 
     ));
 
     for p in propose(entity, group) {
-        out.push_str(&format!(
+        let mapping = format!(
             "[[jobs.fields]]  # GUESS, confirm: {} ({}), {}\n\
              source = \"{}\"\n\
              target = \"{}\"  # {}\n",
             p.source_name, p.source, p.why, p.source, p.target, p.target_name
-        ));
+        );
+        let kind = group
+            .fields
+            .iter()
+            .find(|f| f.key == p.target)
+            .map(|f| &f.kind);
+        // NB: a link or status field written as plain text fails on every record, so those
+        // guesses stay commented out until a person names the linked group or the statuses.
+        let choose = match kind {
+            Some(TargetFieldKind::GroupList) => Some(
+                "# CHOOSE: a link field; name the linked group and the field that holds the \
+                 ConnectWise id there, then uncomment:\n\
+                 # link = { group = \"CHANGE_ME\", field = \"CW ID\" }\n"
+                    .to_owned(),
+            ),
+            Some(TargetFieldKind::Status) => {
+                let statuses: Vec<&str> = group.statuses.iter().map(|s| s.name.as_str()).collect();
+                Some(format!(
+                    "# CHOOSE: a status field; map each ConnectWise value to one of the group's \
+                     statuses ({}), then uncomment:\n\
+                     # values = {{ \"Active\" = \"CHANGE_ME\" }}\n",
+                    statuses.join(", ")
+                ))
+            }
+            _ => None,
+        };
+        match choose {
+            Some(choose) => {
+                out.push_str(&choose);
+                for line in mapping.lines() {
+                    out.push_str(&format!("# {line}\n"));
+                }
+            }
+            None => out.push_str(&mapping),
+        }
     }
     out
 }
@@ -257,6 +295,41 @@ mod tests {
             ],
             statuses: vec![],
         }
+    }
+
+    /// The devices group as a real account has it: a second MAC field, a company link and
+    /// a status.
+    fn devices_with_links() -> TargetGroup {
+        let mut group = devices();
+        group.fields.extend([
+            TargetField::text("field_145", "MAC Address"),
+            TargetField::new("field_40", "Company", TargetFieldKind::GroupList),
+            TargetField::new("field_11", "Status", TargetFieldKind::Status),
+        ]);
+        group.statuses = vec![cw_ap_mapping::TargetStatus {
+            id: "88101".into(),
+            name: "Available".into(),
+        }];
+        group
+    }
+
+    #[test]
+    fn a_source_is_proposed_once_and_link_and_status_guesses_wait_for_a_choice() {
+        let job = job_for_group("devices", Entity::Configurations, &devices_with_links());
+        let text = format!("[connectwise]\nsite = \"na\"\n{job}");
+
+        let config = crate::config::parse(std::path::Path::new("x.toml"), &text).unwrap();
+
+        let targets: Vec<&str> = config.jobs[0]
+            .fields
+            .iter()
+            .map(|f| f.target.as_str())
+            .collect();
+        assert_eq!(targets, ["field_1", "field_10", "field_144"], "{job}");
+        assert!(job.contains("# link = { group = \"CHANGE_ME\""), "{job}");
+        assert!(job.contains("statuses (Available)"), "{job}");
+        assert!(job.contains("# target = \"field_40\""), "{job}");
+        assert!(job.contains("# target = \"field_11\""), "{job}");
     }
 
     #[test]
