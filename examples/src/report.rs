@@ -121,7 +121,9 @@ pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize
     };
     out.push_str(&format!(
         "\n{} in {}; exit {status}{partial}\n",
-        if dry {
+        if report.groups.is_empty() {
+            "No job ran"
+        } else if dry {
             "Planned (nothing written)"
         } else {
             "Synced"
@@ -446,7 +448,7 @@ mod tests {
         let text = text(&report, Some(ExitStatus::Locked));
 
         assert!(!text.contains("fetched"), "{text}");
-        assert!(text.trim_start().starts_with("Synced in"), "{text}");
+        assert!(text.trim_start().starts_with("No job ran in"), "{text}");
     }
 
     #[test]
