@@ -196,12 +196,14 @@ pub struct RunArgs {
     #[arg(long, value_name = "SCHEDULE")]
     pub every: Option<Schedule>,
 
-    /// Let a run archive more than the configured share of a group (the archive guard).
+    /// Let a run archive more than the configured share of a group (the archive guard);
+    /// with --every, the first run only.
     #[arg(long)]
     pub allow_mass_archive: bool,
 
     /// Let a run create a batch of new objects as large as a group already holds (the
-    /// create guard), once, after a change of the match keys that was meant.
+    /// create guard), once, after a change of the match keys that was meant; with --every,
+    /// the first run only.
     #[arg(long)]
     pub allow_mass_create: bool,
 

@@ -74,6 +74,7 @@ async fn run_one(
     env: &Env,
     progress: &Progress,
     output: &Output,
+    first: bool,
 ) -> Result<ExitStatus, CliError> {
     // NB: read again on every run, so a schedule picks up edits to the file.
     let loaded = config::load(config_path)?;
@@ -81,12 +82,7 @@ async fn run_one(
     let endpoints = sync::connect(&loaded, env)?;
     sync::preflight(&endpoints).await?;
 
-    let mode = RunMode {
-        dry_run: false,
-        incremental: args.incremental,
-        allow_mass_archive: args.allow_mass_archive,
-        allow_mass_create: args.allow_mass_create,
-    };
+    let mode = run_mode(args, first);
     let outcome = sync::run_once(&loaded, &endpoints, &jobs, mode, progress, output).await?;
 
     if args.json {
@@ -107,6 +103,17 @@ async fn run_one(
     Ok(outcome.status)
 }
 
+/// The mode of a run. A guard override lets one run through: under a schedule, the first;
+/// a later run that trips a guard (an edit to the file, a source gone wrong) stops as usual.
+fn run_mode(args: &RunArgs, first: bool) -> RunMode {
+    RunMode {
+        dry_run: false,
+        incremental: args.incremental,
+        allow_mass_archive: first && args.allow_mass_archive,
+        allow_mass_create: first && args.allow_mass_create,
+    }
+}
+
 /// Runs once, or on the schedule of `--every` until Ctrl-C.
 pub async fn run(
     args: &RunArgs,
@@ -116,13 +123,13 @@ pub async fn run(
     output: &Output,
 ) -> Result<ExitStatus, CliError> {
     let Some(every) = &args.every else {
-        return run_one(args, config_path, env, progress, output).await;
+        return run_one(args, config_path, env, progress, output, true).await;
     };
 
     let status =
         schedule::run_scheduled(every, &SystemClock, Shutdown::on_ctrl_c(), |n| async move {
             tracing::info!(run = n, "scheduled run starting");
-            match run_one(args, config_path, env, progress, output).await {
+            match run_one(args, config_path, env, progress, output, n == 1).await {
                 Ok(status) => status,
                 Err(e) => {
                     output.eline(&format!("error: {e}"));
@@ -132,4 +139,34 @@ pub async fn run(
         })
         .await;
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn a_guard_override_lets_only_the_first_scheduled_run_through() {
+        let cli = Cli::try_parse_from([
+            "cw-ap-sync",
+            "run",
+            "--every",
+            "1h",
+            "--allow-mass-archive",
+            "--allow-mass-create",
+        ])
+        .unwrap();
+        let Command::Run(args) = cli.command else {
+            panic!("a run");
+        };
+
+        let first = run_mode(&args, true);
+        let later = run_mode(&args, false);
+
+        assert!(first.allow_mass_archive && first.allow_mass_create);
+        assert!(!later.allow_mass_archive && !later.allow_mass_create);
+    }
 }
