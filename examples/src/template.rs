@@ -122,17 +122,23 @@ pub fn job_for_group(name: &str, entity: Entity, group: &TargetGroup) -> String 
     ));
 
     for p in propose(entity, group) {
-        let mapping = format!(
-            "[[jobs.fields]]  # GUESS, confirm: {} ({}), {}\n\
-             source = \"{}\"\n\
-             target = \"{}\"  # {}\n",
-            p.source_name, p.source, p.why, p.source, p.target, p.target_name
-        );
         let kind = group
             .fields
             .iter()
             .find(|f| f.key == p.target)
             .map(|f| &f.kind);
+        // NB: a link resolves the linked record by its ConnectWise id, so a link field
+        // takes the reference's `id` (`company/id`), not the name that matched it.
+        let source = match (kind, p.source.rsplit_once('/')) {
+            (Some(TargetFieldKind::GroupList), Some((parent, _))) => format!("{parent}/id"),
+            _ => p.source.to_owned(),
+        };
+        let mapping = format!(
+            "[[jobs.fields]]  # GUESS, confirm: {} ({}), {}\n\
+             source = \"{source}\"\n\
+             target = \"{}\"  # {}\n",
+            p.source_name, p.source, p.why, p.target, p.target_name
+        );
         // NB: a link or status field written as plain text fails on every record, so those
         // guesses stay commented out until a person names the linked group or the statuses.
         let choose = match kind {
@@ -155,8 +161,10 @@ pub fn job_for_group(name: &str, entity: Entity, group: &TargetGroup) -> String 
         };
         match choose {
             Some(choose) => {
-                out.push_str(&choose);
-                for line in mapping.lines() {
+                // NB: the setting to choose comes last, so that uncommenting the block
+                // line by line keeps it with its own field.
+                for line in mapping.lines().chain(choose.lines()) {
+                    let line = line.trim_start_matches("# ");
                     out.push_str(&format!("# {line}\n"));
                 }
             }
@@ -330,6 +338,34 @@ mod tests {
         assert!(job.contains("statuses (Available)"), "{job}");
         assert!(job.contains("# target = \"field_40\""), "{job}");
         assert!(job.contains("# target = \"field_11\""), "{job}");
+
+        // Uncommented as a whole, each block is a whole field: the link with its link field
+        // (by the company's id), the status with its values.
+        let uncommented: String = job
+            .lines()
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .filter(|l| {
+                !l.starts_with("CHOOSE")
+                    && !l.starts_with("Proposed")
+                    && !l.starts_with("GUESS")
+                    && !l.starts_with("The ConnectWise")
+            })
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            .replace("CHANGE_ME", "Available");
+        let text = format!("[connectwise]\nsite = \"na\"\n{uncommented}");
+        let config = crate::config::parse(std::path::Path::new("x.toml"), &text).unwrap();
+        let field = |key: &str| {
+            config.jobs[0]
+                .fields
+                .iter()
+                .find(|f| f.target == key)
+                .unwrap_or_else(|| panic!("{key} in\n{text}"))
+        };
+        assert_eq!(field("field_40").source.as_deref(), Some("company/id"));
+        assert!(field("field_40").link.is_some(), "{text}");
+        assert!(field("field_11").values.is_some(), "{text}");
+        assert!(field("field_10").link.is_none() && field("field_10").values.is_none());
     }
 
     #[test]
