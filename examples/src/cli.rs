@@ -177,6 +177,14 @@ pub struct PlanArgs {
     /// Plan from records changed since the last successful run only.
     #[arg(long)]
     pub incremental: bool,
+
+    /// Plan as `run --allow-mass-archive` would: past the archive guard.
+    #[arg(long)]
+    pub allow_mass_archive: bool,
+
+    /// Plan as `run --allow-mass-create` would: past the create guard.
+    #[arg(long)]
+    pub allow_mass_create: bool,
 }
 
 /// Options of `run`.

@@ -43,7 +43,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
                 format!(
                     "{} missing records could not be verified and were not archived: {}",
                     plan.unverified.len(),
-                    plan.unverified.join(", ")
+                    first_of(&plan.unverified, 10)
                 ),
             ));
         }
@@ -286,4 +286,31 @@ fn link_key(value: &serde_json::Value) -> Option<String> {
         _ => None,
     }
     .filter(|k| !k.is_empty())
+}
+
+/// The first `shown` items, and how many more there are: a warning names records, not
+/// thousands of them.
+fn first_of(items: &[String], shown: usize) -> String {
+    let first = items[..items.len().min(shown)].join(", ");
+    match items.len().saturating_sub(shown) {
+        0 => first,
+        rest => format!("{first} and {rest} more"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_of;
+
+    #[test]
+    fn a_long_list_is_cut_with_a_count() {
+        let ids: Vec<String> = (1..=25).map(|n| n.to_string()).collect();
+
+        assert_eq!(first_of(&ids[..3], 10), "1, 2, 3");
+        assert_eq!(first_of(&ids[..10], 10), "1, 2, 3, 4, 5, 6, 7, 8, 9, 10");
+        assert_eq!(
+            first_of(&ids, 10),
+            "1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 15 more"
+        );
+    }
 }

@@ -32,7 +32,8 @@ fn archive(plan: &mut SyncPlan) -> Option<String> {
     g.tripped = true;
     Some(format!(
         "the archive guard stopped the group: {} of the {} objects that carry a ConnectWise \
-         id would have been archived (limit {} %, at most {} objects)",
+         id would have been archived (limit {} %, at most {} objects). Check the source and \
+         the filter, or run with --allow-mass-archive once",
         g.archives,
         g.carrying_id,
         percent(g.max_share),
@@ -56,8 +57,8 @@ fn mass_create(mut g: CreateGuardCheck, key: &str) -> (CreateGuardCheck, Option<
     };
     let reason = format!(
         "the create guard stopped the group: {} would be created in a group that already \
-         holds {}, and {matched} a record by {key}; if the match keys changed, the objects \
-         of the earlier key would be duplicated. Check `match_keys`, or run with \
+         holds {}, and {matched} a record (the first match key is {key}); if the match keys \
+         changed, the objects of the earlier key would be duplicated. Check `match_keys`, or run with \
          --allow-mass-create once (limit {} % of the group, at most {} new objects)",
         count(g.creates, "new object"),
         count(g.existing, "object"),
@@ -177,7 +178,7 @@ mod tests {
             reason.starts_with(
                 "the create guard stopped the group: 3000 new objects would be created in a \
                  group that already holds 3000 objects, and only 2 of them matched a record \
-                 by Asset Tag (field_12);"
+                 (the first match key is Asset Tag (field_12));"
             ),
             "{reason}"
         );

@@ -563,7 +563,8 @@ fn h32_mass_archive_guard() {
     let reason = plan.stopped.as_deref().expect("stopped");
     assert!(reason.contains("988 of the 1000"), "{reason}");
     assert!(
-        reason.contains("(limit 10 %, at most 100 objects)"),
+        reason.contains("(limit 10 %, at most 100 objects)")
+            && reason.contains("--allow-mass-archive"),
         "{reason}"
     );
     assert!(plan.summary().to_string().contains("STOPPED"));

@@ -87,8 +87,8 @@ fn a_changed_match_key_stops_the_group() {
     assert!(
         reason.starts_with(
             "the create guard stopped the group: 3000 new objects would be created in a group \
-             that already holds 3000 objects, and none of them matched a record by Site \
-             (field_52);"
+             that already holds 3000 objects, and none of them matched a record (the first \
+             match key is Site (field_52));"
         ),
         "{reason}"
     );

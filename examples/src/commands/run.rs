@@ -31,8 +31,8 @@ pub async fn plan(
     let mode = RunMode {
         dry_run: true,
         incremental: args.incremental,
-        allow_mass_archive: false,
-        allow_mass_create: false,
+        allow_mass_archive: args.allow_mass_archive,
+        allow_mass_create: args.allow_mass_create,
     };
     let outcome = sync::run_once(&loaded, &endpoints, &jobs, mode, progress, output).await?;
 

@@ -217,7 +217,23 @@ async fn a_changed_match_key_trips_the_create_guard_exits_3_and_writes_nothing_t
     });
 
     let planned = world.run(&["plan", "--job", "devices", "--json"]).await;
+    let previewed = world
+        .run(&["plan", "--job", "devices", "--allow-mass-create"])
+        .await;
     let stopped = world.run(&["run", "--job", "devices"]).await;
+
+    assert_eq!(
+        previewed.status,
+        ExitStatus::Success,
+        "{}{}",
+        previewed.out,
+        previewed.err
+    );
+    assert!(
+        previewed.out.contains("would create 60"),
+        "{}",
+        previewed.out
+    );
 
     assert_eq!(planned.status, ExitStatus::GuardStopped, "{}", planned.err);
     let mut planned: RunReport = serde_json::from_str(&planned.out).expect("a plan as JSON");
