@@ -9,6 +9,9 @@ use super::{CreateGuardCheck, Issue, SyncPlan};
 pub(super) fn check(plan: &mut SyncPlan, create: CreateGuardCheck, key: &str) -> CreateGuardCheck {
     let archive = archive(plan);
     let (create, created) = mass_create(create, key);
+    for note in overridden(plan, &create) {
+        plan.warnings.push(Issue::job(&plan.job, note));
+    }
 
     let reasons: Vec<String> = archive.into_iter().chain(created).collect();
     if !reasons.is_empty() {
@@ -66,6 +69,28 @@ fn mass_create(mut g: CreateGuardCheck, key: &str) -> (CreateGuardCheck, Option<
         (g.max_share * g.existing as f64).floor()
     );
     (g, Some(reason))
+}
+
+/// What an override let through that a guard would have stopped, said in the report so
+/// that a forced run leaves a trace.
+fn overridden(plan: &SyncPlan, create: &CreateGuardCheck) -> Vec<String> {
+    let mut notes = Vec::new();
+    let g = &plan.guard;
+    if g.enabled && g.overridden && g.archives as f64 > g.max_share * g.carrying_id as f64 {
+        notes.push(format!(
+            "the archive guard was overridden for this run: {} of the {} objects that carry a \
+             ConnectWise id are archived",
+            g.archives, g.carrying_id
+        ));
+    }
+    if create.enabled && create.overridden && create.past_limit() {
+        notes.push(format!(
+            "the create guard was overridden for this run: {} are created beside {}",
+            count(create.creates, "new object"),
+            count(create.existing, "object")
+        ));
+    }
+    notes
 }
 
 /// `1 object`, `2 objects`.

@@ -174,7 +174,14 @@ fn the_override_lets_the_creates_through() {
 
     assert!(plan.stopped.is_none());
     assert_eq!(plan.creates.len(), 3000);
-    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    let warnings: Vec<&str> = plan.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "the create guard was overridden for this run: 3000 new objects are created beside \
+          3000 objects"
+        ],
+    );
 }
 
 #[test]

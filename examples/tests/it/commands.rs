@@ -187,6 +187,13 @@ async fn h32_a_tripped_archive_guard_exits_3_and_writes_nothing_to_the_group() {
         .run(&["run", "--job", "devices", "--allow-mass-archive"])
         .await;
 
+    assert!(
+        forced
+            .out
+            .contains("the archive guard was overridden for this run"),
+        "{}",
+        forced.out
+    );
     assert_eq!(
         forced.status,
         ExitStatus::Success,
@@ -274,6 +281,13 @@ async fn a_changed_match_key_trips_the_create_guard_exits_3_and_writes_nothing_t
         .run(&["run", "--job", "devices", "--allow-mass-create"])
         .await;
 
+    assert!(
+        forced
+            .out
+            .contains("the create guard was overridden for this run: 60 new objects"),
+        "{}",
+        forced.out
+    );
     assert_eq!(
         forced.status,
         ExitStatus::Success,
