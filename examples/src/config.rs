@@ -247,9 +247,9 @@ impl Loaded {
                 Err(CliError::Config {
                     path: self.path.clone(),
                     message: format!(
-                        "there is no job `{name}`{}; the jobs are: {}",
-                        crate::suggest::hint(name, known.iter().copied()),
-                        known.join(", ")
+                        "there is no job `{name}`; the jobs are: {}{}",
+                        known.join(", "),
+                        crate::suggest::hint(name, known.iter().copied())
                     ),
                 })
             }
@@ -444,7 +444,8 @@ mod tests {
         assert_eq!(loaded.jobs(None).unwrap().len(), 1);
         let typo = loaded.jobs(Some("devics")).unwrap_err().to_string();
         assert!(
-            typo.contains("no job `devics`; did you mean `devices`?"),
+            typo.contains("no job `devics`; the jobs are: devices; did you mean `devices`?")
+                && !typo.contains("?;"),
             "{typo}"
         );
     }

@@ -114,10 +114,10 @@ pub fn text_showing(report: &RunReport, status: Option<ExitStatus>, shown: usize
     }
 
     let status = status.unwrap_or_else(|| exit_status(report));
-    let partial = if report.is_partial() {
-        "; partial: some groups finished, others did not"
-    } else {
-        ""
+    let partial = match (report.is_partial(), dry) {
+        (false, _) => "",
+        (true, false) => "; partial: some groups finished, others did not",
+        (true, true) => "; partial: some groups would finish, others would not",
     };
     out.push_str(&format!(
         "\n{} in {}; exit {status}{partial}\n",

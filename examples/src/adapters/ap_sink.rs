@@ -276,9 +276,9 @@ impl ApSink {
                 Err(SinkError::new(
                     SinkErrorKind::Failed,
                     format!(
-                        "no group is named \"{name}\"{}; the groups are: {}",
-                        crate::suggest::hint(name, known.iter().copied()),
-                        known.join(", ")
+                        "no group is named \"{name}\"; the groups are: {}{}",
+                        known.join(", "),
+                        crate::suggest::hint(name, known.iter().copied())
                     ),
                 )
                 .with_status(404))

@@ -26,9 +26,9 @@ pub fn run(
     if let (Some(name), Some(jobs)) = (args.job.as_deref(), jobs) {
         if records.is_empty() && !jobs.iter().any(|j| j == name) {
             return Err(CliError::Usage(format!(
-                "there is no job `{name}`{}; the jobs are: {}",
-                crate::suggest::hint(name, jobs.iter().map(String::as_str)),
-                jobs.join(", ")
+                "there is no job `{name}`; the jobs are: {}{}",
+                jobs.join(", "),
+                crate::suggest::hint(name, jobs.iter().map(String::as_str))
             )));
         }
     }
