@@ -489,6 +489,18 @@ impl Validator<'_> {
                     target.describe()
                 ),
             ),
+            // NB: a link writes another object's id; an unknown kind may be a link under
+            // another name, so only the known kinds are refused.
+            TargetFieldKind::GroupList | TargetFieldKind::Other(_) => {}
+            _ if has_link => self.err(
+                at,
+                format!(
+                    "field {} is not a group-list field, so it cannot take a `link` (a link \
+                     writes the id of an object of another group)",
+                    target.describe()
+                ),
+                None,
+            ),
             _ => {}
         }
     }

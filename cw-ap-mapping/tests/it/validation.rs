@@ -213,3 +213,20 @@ fn validate_matches_jobs_to_groups_and_names() {
         "{second:?}"
     );
 }
+
+#[test]
+fn a_link_on_a_field_that_is_not_a_group_list_is_an_error() {
+    let errors = errors(&format!(
+        "{BASE}match_keys = [{{ target = \"field_20\" }}]\nfields = [
+            {{ source = \"company/id\", target = \"field_11\", link = {{ group = 139301, field = \"field_20\" }} }},
+            {{ source = \"company/id\", target = \"field_40\", link = {{ group = 139301, field = \"field_20\" }} }},
+        ]"
+    ));
+
+    let at: Vec<&str> = errors.iter().map(|p| p.location.as_str()).collect();
+    assert_eq!(at, ["jobs[0].fields[0]"], "{errors:?}");
+    assert!(
+        errors[0].message.contains("not a group-list field"),
+        "{errors:?}"
+    );
+}
