@@ -55,7 +55,8 @@ async fn dispatch(
             // NB: as `test-connection` and `run`: a side that cannot be reached gives 4 and
             // refused credentials give 2, before any job is checked.
             sync::preflight(&endpoints).await?;
-            commands::validate::run(&endpoints, jobs, output).await
+            let indexes = loaded.indexes(&jobs);
+            commands::validate::run(&endpoints, &jobs, &indexes, output).await
         }
         Command::Plan(args) => commands::run::plan(args, path, env, progress, output).await,
         Command::Run(args) => commands::run::run(args, path, env, progress, output).await,

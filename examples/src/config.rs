@@ -225,6 +225,21 @@ impl Loaded {
         crate::paths::Paths::for_config(&self.path, self.config.state_dir.as_deref())
     }
 
+    /// The place of each of `jobs` in the configuration, so that their problems are located
+    /// where they are in the file (`jobs[2]`) when only some of them run.
+    pub fn indexes(&self, jobs: &[JobConfig]) -> Vec<usize> {
+        jobs.iter()
+            .enumerate()
+            .map(|(at, job)| {
+                self.config
+                    .jobs
+                    .iter()
+                    .position(|j| j.name == job.name)
+                    .unwrap_or(at)
+            })
+            .collect()
+    }
+
     /// The jobs to run: all, or the one named. A configuration without jobs, and an
     /// unknown name (which lists the known ones and suggests the nearest), are
     /// configuration errors.

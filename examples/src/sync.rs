@@ -80,6 +80,19 @@ pub async fn execute(
     options: EngineOptions,
     progress: &Progress,
 ) -> RunReport {
+    let indexes: Vec<usize> = (0..jobs.len()).collect();
+    execute_at(endpoints, jobs, &indexes, options, progress).await
+}
+
+/// As [`execute`], with each job's place in its configuration (`indexes`, one per job), which
+/// locates the problems in its settings.
+pub async fn execute_at(
+    endpoints: &Endpoints,
+    jobs: &[JobConfig],
+    indexes: &[usize],
+    options: EngineOptions,
+    progress: &Progress,
+) -> RunReport {
     let stages: Arc<Mutex<BTreeMap<String, Stage>>> = Arc::default();
     let display = progress.clone();
     let dry_run = options.dry_run;
@@ -89,10 +102,9 @@ pub async fn execute(
         .with_options(options)
         .on_progress(move |event| show(&display, &stages, event, dry_run));
 
-    let config = cw_ap_mapping::Config {
-        jobs: jobs.to_vec(),
-    };
-    engine.run(&config).await
+    engine
+        .run_jobs(indexes.iter().copied().zip(jobs.iter()))
+        .await
 }
 
 fn show(
@@ -246,7 +258,8 @@ pub async fn run_once(
             groups: Vec::new(),
         }
     } else {
-        execute(endpoints, &runnable, options, progress).await
+        let indexes = loaded.indexes(&runnable);
+        execute_at(endpoints, &runnable, &indexes, options, progress).await
     };
 
     if !mode.dry_run {

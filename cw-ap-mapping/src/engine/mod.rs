@@ -155,23 +155,23 @@ impl Stop {
 
 /// Warns on each job that writes a group an earlier job also writes: their fields overwrite
 /// each other on every run, and each may archive the other's objects.
-fn shared_groups(results: &mut [(String, Validation)]) {
+fn shared_groups(results: &mut [(String, Validation)], indexes: &[usize]) {
     let groups: Vec<Option<(u64, String)>> = results
         .iter()
         .map(|(_, v)| v.job.as_ref().map(|j| (j.group.id, j.group.name.clone())))
         .collect();
     let jobs: Vec<String> = results.iter().map(|(job, _)| job.clone()).collect();
-    for (index, (_, validation)) in results.iter_mut().enumerate() {
-        let Some((id, name)) = &groups[index] else {
+    for (at, (_, validation)) in results.iter_mut().enumerate() {
+        let Some((id, name)) = &groups[at] else {
             continue;
         };
-        let earlier = groups[..index]
+        let earlier = groups[..at]
             .iter()
             .position(|g| g.as_ref().is_some_and(|(other, _)| other == id));
         if let Some(earlier) = earlier {
             validation.problems.push(Problem {
                 severity: Severity::Warning,
-                location: format!("jobs[{index}].target_group"),
+                location: format!("jobs[{}].target_group", indexes[at]),
                 message: format!(
                     "group {name} ({id}) is also written by job `{}`; two jobs that write \
                      one group overwrite each other's fields and may archive each other's \
@@ -232,10 +232,19 @@ impl<S: Source, K: Sink> Engine<S, K> {
     /// Runs every job of the configuration, one after the other; a job that fails does not
     /// stop the others.
     pub async fn run(&self, config: &Config) -> RunReport {
+        self.run_jobs(config.jobs.iter().enumerate()).await
+    }
+
+    /// Runs some jobs of a configuration, each with its index in it (which locates the
+    /// problems in its settings), one after the other.
+    pub async fn run_jobs<'a>(
+        &self,
+        jobs: impl IntoIterator<Item = (usize, &'a JobConfig)>,
+    ) -> RunReport {
         let started_at = Utc::now();
         let start = Instant::now();
-        let mut groups = Vec::with_capacity(config.jobs.len());
-        for (index, job) in config.jobs.iter().enumerate() {
+        let mut groups = Vec::new();
+        for (index, job) in jobs {
             groups.push(self.run_job_at(job, index).await);
         }
         RunReport {
@@ -274,8 +283,18 @@ impl<S: Source, K: Sink> Engine<S, K> {
     /// Validates every job against its group and, when the source has one, a sample
     /// record (the first record of the job's listing), writing nothing.
     pub async fn validate(&self, config: &Config) -> Vec<(String, Validation)> {
+        self.validate_jobs(config.jobs.iter().enumerate()).await
+    }
+
+    /// Validates some jobs of a configuration, each with its index in it.
+    pub async fn validate_jobs<'a>(
+        &self,
+        jobs: impl IntoIterator<Item = (usize, &'a JobConfig)>,
+    ) -> Vec<(String, Validation)> {
         let mut out = Vec::new();
-        for (index, job) in config.jobs.iter().enumerate() {
+        let mut indexes = Vec::new();
+        for (index, job) in jobs {
+            indexes.push(index);
             let validation = match self.prepare(job, index).await {
                 Err(stop) => Validation {
                     problems: vec![Problem {
@@ -331,7 +350,7 @@ impl<S: Source, K: Sink> Engine<S, K> {
                 .extend(self.check_links(job, index).await);
             out.push((job.name.clone(), validation));
         }
-        shared_groups(&mut out);
+        shared_groups(&mut out, &indexes);
         out
     }
 

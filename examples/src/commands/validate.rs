@@ -1,17 +1,19 @@
 //! `cw-ap-sync validate`: every job checked against its live Asset Panda group (and a
 //! sample ConnectWise record), writing nothing.
 
-use cw_ap_mapping::{Config, Engine, EngineOptions, Severity};
+use cw_ap_mapping::{Engine, EngineOptions, Severity};
 
 use crate::error::CliError;
 use crate::exit::ExitStatus;
 use crate::output::Output;
 use crate::sync::Endpoints;
 
-/// Validates `jobs` and prints each problem; errors give exit status 2.
+/// Validates `jobs` (at `indexes` in their configuration) and prints each problem; errors
+/// give exit status 2.
 pub async fn run(
     endpoints: &Endpoints,
-    jobs: Vec<cw_ap_mapping::JobConfig>,
+    jobs: &[cw_ap_mapping::JobConfig],
+    indexes: &[usize],
     output: &Output,
 ) -> Result<ExitStatus, CliError> {
     let engine =
@@ -19,7 +21,9 @@ pub async fn run(
             dry_run: true,
             ..EngineOptions::default()
         });
-    let results = engine.validate(&Config { jobs }).await;
+    let results = engine
+        .validate_jobs(indexes.iter().copied().zip(jobs.iter()))
+        .await;
     let mut status = ExitStatus::Success;
 
     for (job, validation) in &results {

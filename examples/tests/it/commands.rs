@@ -102,6 +102,7 @@ async fn a_configuration_error_exits_2_and_names_the_problem() {
 
     world.write_config(&text.replace("target = \"field_144\"", "target = \"field_999\""));
     let bad_field = world.run(&["run", "--job", "devices"]).await;
+    let validated = world.run(&["validate", "--job", "devices"]).await;
     world.write_config(&text.replace("[assetpanda]", "[assetpanda]\npasword = \"x\""));
     let bad_key = world.run(&["run"]).await;
     let no_job = {
@@ -112,6 +113,24 @@ async fn a_configuration_error_exits_2_and_names_the_problem() {
     assert_eq!(bad_field.status, ExitStatus::ConfigError);
     assert!(bad_field.out.contains("field_999"), "{}", bad_field.out);
     assert!(bad_field.out.contains("[devices]"), "{}", bad_field.out);
+    // The devices job is the second of the file: its problems say so, run alone or not.
+    assert!(
+        bad_field.out.contains("jobs[1].fields["),
+        "{}",
+        bad_field.out
+    );
+    assert_eq!(
+        validated.status,
+        ExitStatus::ConfigError,
+        "{}",
+        validated.out
+    );
+    assert!(
+        validated.out.contains("jobs[1].fields["),
+        "{}",
+        validated.out
+    );
+    assert!(!validated.out.contains("jobs[0]"), "{}", validated.out);
     assert!(
         !bad_field.out.contains("] error:") && !bad_field.out.contains(": error: jobs"),
         "the severity is said once:\n{}",
