@@ -197,12 +197,13 @@ impl ApSink {
     async fn describe(&self, group: &GroupRef) -> Result<TargetGroup, SinkError> {
         let (id, name) = match group {
             GroupRef::Id(id) => {
-                let found = self
-                    .client
-                    .groups()
-                    .get(*id as i64)
-                    .await
-                    .map_err(|e| sink_error(&e, false))?;
+                let found = match self.client.groups().get(*id as i64).await {
+                    Ok(found) => found,
+                    Err(e) if e.status().map(|s| s.as_u16()) == Some(404) => {
+                        return Err(self.no_group_with_id(*id).await)
+                    }
+                    Err(e) => return Err(sink_error(&e, false)),
+                };
                 (
                     *id as i64,
                     found.name.unwrap_or_else(|| format!("group {id}")),
@@ -252,17 +253,39 @@ impl ApSink {
         })
     }
 
-    async fn group_by_name(&self, name: &str) -> Result<(i64, String), SinkError> {
+    /// The account's groups by id and name.
+    async fn named_groups(&self) -> Result<Vec<(i64, String)>, SinkError> {
         let groups = self
             .client
             .groups()
             .list()
             .await
             .map_err(|e| sink_error(&e, false))?;
-        let named: Vec<(i64, String)> = groups
+        Ok(groups
             .iter()
             .filter_map(|g| Some((g.id?.0, g.name.clone()?)))
-            .collect();
+            .collect())
+    }
+
+    /// The error for a group id the account does not have, listing the groups it has.
+    async fn no_group_with_id(&self, id: u64) -> SinkError {
+        let known = match self.named_groups().await {
+            Ok(named) => {
+                let known: Vec<String> =
+                    named.iter().map(|(id, n)| format!("{n} ({id})")).collect();
+                format!("; the groups are: {}", known.join(", "))
+            }
+            Err(_) => String::new(),
+        };
+        SinkError::new(
+            SinkErrorKind::Failed,
+            format!("no group has id {id}{known}"),
+        )
+        .with_status(404)
+    }
+
+    async fn group_by_name(&self, name: &str) -> Result<(i64, String), SinkError> {
+        let named = self.named_groups().await?;
 
         let exact: Vec<&(i64, String)> = named.iter().filter(|(_, n)| n == name).collect();
         let loose: Vec<&(i64, String)> = named

@@ -476,7 +476,16 @@ async fn a_group_or_job_that_does_not_exist_is_a_usage_error_naming_the_real_one
     let world = World::demo(5, 3, 10).await;
 
     let discover = world.run(&["discover", "--group", "Devicez"]).await;
+    let by_id = world.run(&["discover", "--group", "999999"]).await;
     let history = world.run(&["history", "--job", "devicez"]).await;
+
+    assert_eq!(by_id.status, ExitStatus::ConfigError, "{}", by_id.err);
+    assert!(
+        by_id.err.contains("no group has id 999999"),
+        "{}",
+        by_id.err
+    );
+    assert!(by_id.err.contains("Devices (139300)"), "{}", by_id.err);
 
     assert_eq!(discover.status, ExitStatus::ConfigError, "{}", discover.err);
     assert!(discover.err.contains("Devicez"), "{}", discover.err);
