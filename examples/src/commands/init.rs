@@ -83,10 +83,16 @@ pub async fn run(
             let resolved =
                 sink.resolve_group(&group_ref(group))
                     .await
-                    .map_err(|e| CliError::Connection {
-                        side: "Asset Panda",
-                        message: format!("reading group {group}: {}", e.message),
-                        credentials_refused: e.status == Some(401),
+                    .map_err(|e| match e.status {
+                        // NB: a group that does not exist is the user's mistake, not an outage.
+                        Some(404) => {
+                            CliError::Usage(format!("reading group {group}: {}", e.message))
+                        }
+                        _ => CliError::Connection {
+                            side: "Asset Panda",
+                            message: format!("reading group {group}: {}", e.message),
+                            credentials_refused: e.status == Some(401),
+                        },
                     })?;
             text.push('\n');
             text.push_str(&template::job_for_group(name, entity, &resolved));

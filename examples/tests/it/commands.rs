@@ -448,7 +448,17 @@ async fn init_writes_a_configuration_and_refuses_to_overwrite_it() {
         .run(&["init", "--output", &target, "--devices-group", "139300"])
         .await;
     let again = world.run(&["init", "--output", &target]).await;
+    let elsewhere = world.dir.path().join("other.toml").display().to_string();
+    let missing = world
+        .run(&["init", "--output", &elsewhere, "--devices-group", "999999"])
+        .await;
 
+    assert_eq!(missing.status, ExitStatus::ConfigError, "{}", missing.err);
+    assert!(
+        missing.err.contains("no group has id 999999"),
+        "{}",
+        missing.err
+    );
     assert_eq!(first.status, ExitStatus::Success, "{}", first.err);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
