@@ -152,21 +152,31 @@ impl<T: ListItem> ListRequest<T> {
         }
     }
 
-    /// The `conditions` filter: a typed [`Condition`] or raw text (sent as written).
+    /// The `conditions` filter: a typed [`Condition`] or raw text (sent as written). Called
+    /// again, it adds to the filter with `and`.
     pub fn conditions(mut self, conditions: impl Into<Condition>) -> Self {
-        self.conditions = Some(conditions.into());
+        self.conditions = Some(both(self.conditions.take(), conditions.into()));
+        self
+    }
+
+    /// This request with its `conditions` filter replaced.
+    fn replace_conditions(mut self, conditions: Condition) -> Self {
+        self.conditions = Some(conditions);
         self
     }
 
     /// The `childConditions` filter (e.g. `types/id=1`); `in` lists become `or` chains.
+    /// Called again, it adds to the filter with `and`.
     pub fn child_conditions(mut self, conditions: impl Into<Condition>) -> Self {
-        self.child_conditions = Some(conditions.into());
+        self.child_conditions = Some(both(self.child_conditions.take(), conditions.into()));
         self
     }
 
-    /// The `customFieldConditions` filter (e.g. `caption="Tier" and value="Gold"`).
+    /// The `customFieldConditions` filter (e.g. `caption="Tier" and value="Gold"`). Called
+    /// again, it adds to the filter with `and`.
     pub fn custom_field_conditions(mut self, conditions: impl Into<Condition>) -> Self {
-        self.custom_field_conditions = Some(conditions.into());
+        let earlier = self.custom_field_conditions.take();
+        self.custom_field_conditions = Some(both(earlier, conditions.into()));
         self
     }
 
@@ -176,7 +186,8 @@ impl<T: ListItem> ListRequest<T> {
         self
     }
 
-    /// Fields to return (a partial response); leave unset for every field.
+    /// Fields to return (a partial response); leave unset for every field. `id` is always
+    /// asked for too, so each record can be told apart.
     pub fn fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
         self.fields = fields.into_iter().map(Into::into).collect();
         self
@@ -213,7 +224,9 @@ impl<T: ListItem> ListRequest<T> {
         field: &str,
         values: impl IntoIterator<Item = L>,
     ) -> Result<Vec<Self>> {
-        let with_placeholder = self.clone().conditions(self.combined(Condition::raw("x")));
+        let with_placeholder = self
+            .clone()
+            .replace_conditions(self.combined(Condition::raw("x")));
         let longest = if self.forward_only {
             Cursor::PageId(i64::from(i32::MAX))
         } else {
@@ -235,7 +248,7 @@ impl<T: ListItem> ListRequest<T> {
         let chunks = split_in_list(field, values, budget)?;
         Ok(chunks
             .into_iter()
-            .map(|chunk| self.clone().conditions(self.combined(chunk)))
+            .map(|chunk| self.clone().replace_conditions(self.combined(chunk)))
             .collect())
     }
 
@@ -289,8 +302,10 @@ impl<T: ListItem> ListRequest<T> {
                         .to_owned(),
                 });
             }
+            // NB: every record is read with its id: forward-only paging moves on from the
+            // last id, and a record without one cannot be told apart or reported.
             let mut fields = self.fields.clone();
-            if self.forward_only && !fields.iter().any(|f| f == "id") {
+            if !fields.iter().any(|f| f.trim() == "id") {
                 fields.insert(0, "id".to_owned());
             }
             params.push(("fields", fields.join(",")));
@@ -524,7 +539,7 @@ impl<T: ListItem> ListRequest<T> {
                 Some(below) => Condition::ge("id", from).and(Condition::lt("id", below)),
                 None => Condition::ge("id", from),
             };
-            let mut request = self.clone().conditions(self.combined(range));
+            let mut request = self.clone().replace_conditions(self.combined(range));
             request.page_size = Some(size);
             let end = below.map_or_else(String::new, |below| below.to_string());
             let label = format!("ids {from}..{end}");
@@ -791,6 +806,14 @@ pub fn link_target(header: &str, rel: &str) -> Option<String> {
 }
 
 /// The decoded value of a query parameter of a URL (or of a bare query string).
+/// A filter and one more condition: both must hold.
+fn both(earlier: Option<Condition>, more: Condition) -> Condition {
+    match earlier {
+        Some(earlier) => earlier.and(more),
+        None => more,
+    }
+}
+
 fn query_value(url: &str, name: &str) -> Option<String> {
     let query = url.split_once('?').map_or(url, |(_, q)| q);
     let query = query.split('#').next().unwrap_or_default();

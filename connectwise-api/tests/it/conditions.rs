@@ -405,3 +405,43 @@ fn field_paths_the_server_cannot_read_are_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn conditions_given_twice_both_hold_and_fields_always_ask_for_the_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{API}/company/companies")))
+        .and(wiremock::matchers::query_param(
+            "fields",
+            "id,name,identifier",
+        ))
+        .respond_with(json(
+            200,
+            serde_json::json!([
+                {"id": 250, "name": "Acme", "identifier": "ACME"},
+                {"id": 251, "name": "Globex", "identifier": "GLOBEX"},
+            ]),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client(&server);
+
+    let page = client
+        .companies()
+        .list()
+        .conditions(Condition::eq("deletedFlag", false))
+        .conditions(Condition::eq("status/name", "Active"))
+        .fields(["name", "identifier"])
+        .send()
+        .await
+        .unwrap();
+
+    let ids: Vec<Option<i32>> = page.items.iter().map(|c| c.id).collect();
+    assert_eq!(ids, [Some(250), Some(251)]);
+    let requests = requests_to(&server, "/company/companies").await;
+    assert_eq!(
+        query_param(&requests[0], "conditions").unwrap(),
+        "deletedFlag=false and status/name=\"Active\""
+    );
+}
