@@ -38,8 +38,15 @@
 //! Each client keeps under 360 calls in any 180 s window unless given another
 //! [`Throttle`] or none. Failed calls are retried by [`retry::decide`]: a 429 for every
 //! request after `Retry-After`; connection failures always; timeouts, 502, 503, 504 and a
-//! timed-out 500 only for calls that are safe to repeat (reads, updates, archive); other
-//! 500s at most twice; a create never once it may have reached the server.
+//! timed-out 500 only for calls that are safe to repeat (reads, updates, archive and
+//! unarchive); other 500s at most twice; a create never once it may have reached the
+//! server.
+//!
+//! # Testing
+//!
+//! With the `test-util` feature, the `fake` module serves a stateful Asset Panda account on a
+//! loopback port (`FakeAssetPanda`), with groups, objects and faults, for tests and demos
+//! without an account.
 
 mod auth;
 mod client;

@@ -32,6 +32,10 @@
 //! host; the `Accept` header pins API version 2025.8 unless configured. Failures are
 //! retried by the rules of [`retry::decide`], and a client-side throttle keeps the rate at
 //! 600 requests a minute unless configured otherwise.
+//!
+//! With the `test-util` feature, the `fake` module serves a stateful ConnectWise on a loopback port
+//! (`FakeConnectWise`), with seeded records and faults, for tests and demos without an
+//! account.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -13,8 +13,7 @@
 //!   [`RunReport`] and its [`ExitCode`].
 //!
 //! ```
-//! use cw_ap_mapping::{validate_job, Config, DateFormat, Planner, TargetField, TargetGroup,
-//!     TargetObject};
+//! use cw_ap_mapping::{validate_job, Config, DateFormat, Planner, TargetField, TargetGroup};
 //! use serde_json::json;
 //!
 //! let config = Config::from_toml_str(r#"
@@ -40,6 +39,10 @@
 //! assert_eq!(plan.creates.len(), 1);
 //! assert_eq!(plan.creates[0].fields["field_20"], "1542");
 //! ```
+
+/// The attribute that implements [`Source`] and [`Sink`], whose methods are async:
+/// `#[cw_ap_mapping::async_trait] impl Sink for MySink { … }`.
+pub use async_trait::async_trait;
 
 pub mod catalog;
 mod config;

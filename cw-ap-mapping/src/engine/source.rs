@@ -131,6 +131,35 @@ pub type IdStream<'a> = BoxStream<'a, Result<i64, SourceError>>;
 /// record and the stream goes on; any other kind ends the listing (the engine stops reading
 /// after it, marks the group `incomplete` if records were already read, or `failed` if
 /// none were, and archives nothing).
+///
+/// A source of records held in memory:
+///
+/// ```
+/// use cw_ap_mapping::{
+///     async_trait, FetchRequest, IdListRequest, IdStream, RecordStream, RereadRequest, Source,
+///     SourceError,
+/// };
+/// use futures::stream::{self, StreamExt};
+/// use serde_json::Value;
+///
+/// struct Records(Vec<Value>);
+///
+/// #[async_trait]
+/// impl Source for Records {
+///     fn fetch<'a>(&'a self, _request: &'a FetchRequest) -> RecordStream<'a> {
+///         stream::iter(self.0.iter().cloned().map(Ok)).boxed()
+///     }
+///
+///     async fn reread(&self, request: &RereadRequest) -> Result<Vec<Value>, SourceError> {
+///         let wanted = |r: &&Value| r["id"].as_i64().is_some_and(|id| request.ids.contains(&id));
+///         Ok(self.0.iter().filter(wanted).cloned().collect())
+///     }
+///
+///     fn list_ids<'a>(&'a self, _request: &'a IdListRequest) -> IdStream<'a> {
+///         stream::iter(self.0.iter().filter_map(|r| r["id"].as_i64()).map(Ok)).boxed()
+///     }
+/// }
+/// ```
 #[async_trait]
 pub trait Source: Send + Sync {
     /// Streams the records of an entity that match the pushed-down filter, projected to the
