@@ -200,6 +200,12 @@ impl Error {
         })
     }
 
+    /// True when the server answered 404: the group or object does not exist (or the
+    /// path is not served by this server).
+    pub fn is_not_found(&self) -> bool {
+        self.status().is_some_and(|s| s == StatusCode::NOT_FOUND)
+    }
+
     /// Marks the API error inside as the answer to a login call.
     pub(crate) fn mark_login(self) -> Self {
         match self {

@@ -60,6 +60,7 @@ async fn message_and_error_texts_are_kept() {
     );
     assert_eq!(forbidden.status().unwrap().as_u16(), 403);
     assert!(!not_found.api().unwrap().is_uniqueness_violation());
+    assert!(not_found.is_not_found() && !forbidden.is_not_found());
 }
 
 #[tokio::test]
