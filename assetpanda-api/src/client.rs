@@ -163,6 +163,7 @@ pub struct ClientBuilder {
     page_size: Option<u32>,
     user_agent: Option<String>,
     max_response_bytes: Option<usize>,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -170,6 +171,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("root_certificates", &self.root_certificates.len())
             .field("credentials", &self.credentials)
             .field("throttle", &self.throttle)
             .field("retry", &self.retry)
@@ -270,6 +272,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the certificate authorities of a PEM file's text, besides the public ones:
+    /// for a proxy that inspects TLS with a private CA. A text with no certificate fails
+    /// [`build`](Self::build).
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
     /// Connection timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
@@ -351,12 +361,18 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| format!("assetpanda-api/{}", env!("CARGO_PKG_VERSION")));
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(user_agent)
-            .https_only(!self.allow_insecure_http)
+            .https_only(!self.allow_insecure_http);
+        for pem in &self.root_certificates {
+            for certificate in root_certificates(pem)? {
+                http = http.add_root_certificate(certificate);
+            }
+        }
+        let http = http
             .build()
             .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
 
@@ -453,6 +469,21 @@ fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
     }
 
     Ok(url)
+}
+
+/// The certificates of a PEM text; one with none is a configuration error.
+fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
+    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+        Error::config(format!(
+            "root certificates: the PEM text could not be read: {e}"
+        ))
+    })?;
+    if certificates.is_empty() {
+        return Err(Error::config(
+            "root certificates: the PEM text holds no certificate (`-----BEGIN CERTIFICATE-----`)",
+        ));
+    }
+    Ok(certificates)
 }
 
 /// Whether a URL names this machine: `localhost`, or a loopback address.

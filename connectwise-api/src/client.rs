@@ -251,6 +251,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     codebase_discovery: bool,
     page_size_fallback: bool,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl ClientBuilder {
@@ -306,6 +307,14 @@ impl ClientBuilder {
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Trusts the certificate authorities of a PEM file's text, besides the public ones:
+    /// for a self-hosted server whose certificate a private CA signed, or a proxy that
+    /// inspects TLS. A text with no certificate fails [`build`](Self::build).
+    pub fn root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
         self
     }
 
@@ -431,17 +440,21 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| format!("connectwise-api/{}", env!("CARGO_PKG_VERSION")));
 
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
             .timeout(self.timeout.unwrap_or(Duration::from_secs(120)))
             .user_agent(user_agent)
             // NB: credentials go to the configured host only, so redirects are not followed.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config {
-                field: "http".to_owned(),
-                reason: format!("the HTTP client could not be built: {e}"),
-            })?;
+            .redirect(reqwest::redirect::Policy::none());
+        for pem in &self.root_certificates {
+            for certificate in root_certificates(pem)? {
+                http = http.add_root_certificate(certificate);
+            }
+        }
+        let http = http.build().map_err(|e| Error::Config {
+            field: "http".to_owned(),
+            reason: format!("the HTTP client could not be built: {e}"),
+        })?;
         let throttle = match self.throttle.unwrap_or(Some(Throttle::default())) {
             Some(settings) => Some(Throttler::new(settings)?),
             None => None,
@@ -486,8 +499,25 @@ impl fmt::Debug for ClientBuilder {
             .field("api_version", &self.api_version)
             .field("retry", &self.retry)
             .field("throttle", &self.throttle)
+            .field("root_certificates", &self.root_certificates.len())
             .finish_non_exhaustive()
     }
+}
+
+/// The certificates of a PEM text; one with none is a configuration error.
+fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
+    let refuse = |reason: String| Error::Config {
+        field: "root_certificates".to_owned(),
+        reason,
+    };
+    let certificates = reqwest::Certificate::from_pem_bundle(pem)
+        .map_err(|e| refuse(format!("the PEM text could not be read: {e}")))?;
+    if certificates.is_empty() {
+        return Err(refuse(
+            "the PEM text holds no certificate (`-----BEGIN CERTIFICATE-----`)".to_owned(),
+        ));
+    }
+    Ok(certificates)
 }
 
 /// Whether a URL names this machine: `localhost`, or a loopback address.

@@ -51,9 +51,25 @@ fn check_plain_http(section: &str, key: &str, url: &str, allowed: bool) -> Resul
     Ok(())
 }
 
+/// The text of `[section] ca_file`, when set.
+fn ca_file(section: &str, file: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, CliError> {
+    let Some(file) = file else {
+        return Ok(None);
+    };
+    std::fs::read(file).map(Some).map_err(|e| {
+        config_error(
+            section,
+            format!("`ca_file` {}: cannot be read: {e}", file.display()),
+        )
+    })
+}
+
 /// A ConnectWise client's configuration error, as the setting it names and what is wrong.
 fn cw_config_error(error: connectwise_api::Error) -> CliError {
     let message = match error {
+        connectwise_api::Error::Config { field, reason } if field == "root_certificates" => {
+            format!("`ca_file`: {reason}")
+        }
         connectwise_api::Error::Config { field, reason } => format!("`{field}`: {reason}"),
         other => other.to_string(),
     };
@@ -108,6 +124,9 @@ pub fn connectwise(
         .allow_insecure_http(conn.allow_insecure_http)
         .user_agent(format!("cw-ap-sync/{}", env!("CARGO_PKG_VERSION")));
 
+    if let Some(pem) = ca_file("connectwise", conn.ca_file.as_deref())? {
+        builder = builder.root_certificates_pem(pem);
+    }
     builder = match &conn.codebase {
         Some(codebase) => builder.codebase(codebase.clone()),
         None => builder.codebase_discovery(true),
@@ -182,6 +201,9 @@ pub fn assetpanda(
     if let Some(secs) = conn.timeout_secs {
         builder = builder.timeout(Duration::from_secs(secs));
     }
+    if let Some(pem) = ca_file("assetpanda", conn.ca_file.as_deref())? {
+        builder = builder.root_certificates_pem(pem);
+    }
     if conn.window_secs == Some(0) {
         return Err(config_error(
             "assetpanda",
@@ -225,7 +247,12 @@ pub fn assetpanda(
 
     builder.build().map_err(|e| {
         let message = match e {
-            assetpanda_api::Error::Config { message } => message,
+            assetpanda_api::Error::Config { message } => {
+                match message.strip_prefix("root certificates: ") {
+                    Some(reason) => format!("`ca_file`: {reason}"),
+                    None => message,
+                }
+            }
             other => other.to_string(),
         };
         config_error("assetpanda", message)
@@ -296,6 +323,53 @@ mod tests {
         }
         cw.allow_insecure_http = true;
         assert!(connectwise(&cw, &creds("KEY")).is_ok());
+    }
+
+    #[test]
+    fn a_ca_file_is_read_beside_the_configuration_and_a_bad_one_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let pem = include_str!("../tests/fixtures/test-ca.pem");
+        std::fs::write(dir.path().join("corp-ca.pem"), pem).unwrap();
+        std::fs::write(dir.path().join("empty.pem"), "").unwrap();
+        let config = dir.path().join("sync.toml");
+        let with = |section: &str, file: &str| {
+            let line = format!("ca_file = \"{file}\"\n");
+            let text = match section {
+                "connectwise" => format!("[connectwise]\nsite = \"na\"\n{line}"),
+                _ => format!("[connectwise]\nsite = \"na\"\n[assetpanda]\n{line}"),
+            };
+            std::fs::write(&config, text).unwrap();
+            crate::config::load(&config).unwrap().config
+        };
+        let token = ApCredentials::Token(SecretString::from("TOKEN"));
+
+        let good = with("assetpanda", "corp-ca.pem");
+        assert!(assetpanda(&good.assetpanda, &token).is_ok());
+        let good = with("connectwise", "corp-ca.pem").connectwise;
+        assert!(connectwise(&good, &creds("KEY")).is_ok());
+
+        let missing = with("assetpanda", "nowhere.pem");
+        let err = assetpanda(&missing.assetpanda, &token)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`ca_file`") && err.contains("nowhere.pem"),
+            "{err}"
+        );
+        let empty = with("connectwise", "empty.pem").connectwise;
+        let err = connectwise(&empty, &creds("KEY")).unwrap_err().to_string();
+        assert!(
+            err.contains("`ca_file`") && err.contains("no certificate"),
+            "{err}"
+        );
+        let empty = with("assetpanda", "empty.pem");
+        let err = assetpanda(&empty.assetpanda, &token)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`ca_file`") && err.contains("no certificate"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -89,6 +89,10 @@ pub struct CwConnection {
     /// Accept a plain `http://` URL (local test servers only).
     #[serde(default, skip_serializing_if = "is_false")]
     pub allow_insecure_http: bool,
+    /// A PEM file of certificate authorities to trust besides the public ones (a private
+    /// CA, a TLS-inspecting proxy), relative to the configuration file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The `[assetpanda]` section.
@@ -126,6 +130,10 @@ pub struct ApConnection {
     /// Accept a plain `http://` URL (local test servers only).
     #[serde(default, skip_serializing_if = "is_false")]
     pub allow_insecure_http: bool,
+    /// A PEM file of certificate authorities to trust besides the public ones (a private
+    /// CA, a TLS-inspecting proxy), relative to the configuration file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The `[sync]` section: how many records a write carries and how many requests run at
@@ -309,9 +317,20 @@ pub fn load(path: &Path) -> Result<Loaded, CliError> {
         },
     })?;
 
+    let mut config = parse(path, &text)?;
+    // NB: a CA file is found beside the configuration, as the credentials file is.
+    let dir = crate::paths::config_dir(path);
+    for ca_file in [
+        &mut config.connectwise.ca_file,
+        &mut config.assetpanda.ca_file,
+    ] {
+        if let Some(file) = ca_file.as_mut() {
+            *file = dir.join(&*file);
+        }
+    }
     Ok(Loaded {
         path: path.to_owned(),
-        config: parse(path, &text)?,
+        config,
     })
 }
 

@@ -409,3 +409,21 @@ async fn a_body_that_stalls_after_a_create_is_not_retried() {
     );
     assert_no_secret(&error);
 }
+
+#[test]
+fn a_private_certificate_authority_is_trusted_and_a_bad_one_refused_at_build() {
+    let build = |pem: Vec<u8>| {
+        assetpanda_api::Client::builder()
+            .token(TOKEN)
+            .root_certificates_pem(pem)
+            .build()
+    };
+
+    let pem = include_bytes!("../fixtures/test-ca.pem").to_vec();
+    assert!(build(pem).is_ok());
+    for bad in [b"not a certificate".to_vec(), Vec::new()] {
+        let error = build(bad).unwrap_err().to_string();
+        assert!(error.contains("root certificates"), "{error}");
+        assert!(error.contains("no certificate"), "{error}");
+    }
+}

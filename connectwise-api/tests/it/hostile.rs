@@ -385,3 +385,28 @@ fn plain_http_is_accepted_for_loopback_only_and_only_when_allowed() {
     }
     assert!(build("https://psa.example.com/", false).is_ok());
 }
+
+#[test]
+fn a_private_certificate_authority_is_trusted_and_a_bad_one_refused_at_build() {
+    let build = |pem: Vec<u8>| {
+        connectwise_api::Client::builder()
+            .company("examplemsp")
+            .public_key("public")
+            .private_key("private")
+            .client_id("11111111-2222-4333-8444-555555555555")
+            .site(connectwise_api::Region::Na)
+            .root_certificates_pem(pem)
+            .build()
+    };
+
+    assert!(build(crate::support::fixture("test-ca.pem")).is_ok());
+    for bad in [b"not a certificate".to_vec(), Vec::new()] {
+        match build(bad) {
+            Err(Error::Config { field, reason }) => {
+                assert_eq!(field, "root_certificates");
+                assert!(reason.contains("no certificate"), "{reason}");
+            }
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+}

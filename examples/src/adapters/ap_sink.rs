@@ -199,9 +199,7 @@ impl ApSink {
             GroupRef::Id(id) => {
                 let found = match self.client.groups().get(*id as i64).await {
                     Ok(found) => found,
-                    Err(e) if e.is_not_found() => {
-                        return Err(self.no_group_with_id(*id).await)
-                    }
+                    Err(e) if e.is_not_found() => return Err(self.no_group_with_id(*id).await),
                     Err(e) => return Err(sink_error(&e, false)),
                 };
                 (

@@ -98,6 +98,7 @@ impl Servers {
                 backoff_base_ms: Some(1),
                 backoff_cap_ms: Some(20),
                 allow_insecure_http: true,
+                ca_file: None,
             },
             assetpanda: ApConnection {
                 base_url: Some(self.ap.uri()),
@@ -110,6 +111,7 @@ impl Servers {
                 backoff_base_ms: Some(1),
                 backoff_cap_ms: Some(20),
                 allow_insecure_http: true,
+                ca_file: None,
             },
             jobs: Vec::new(),
         };
