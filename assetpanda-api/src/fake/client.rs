@@ -56,15 +56,9 @@ impl FakeAssetPanda {
             .v2_login(id, secret, self.email(), self.password())
     }
 
-    /// A ready client with the static bearer token (see [`FakeAssetPanda::client_builder`]).
-    ///
-    /// # Panics
-    ///
-    /// When the client cannot be built for the fake's URL, which would be a bug.
-    pub fn client(&self) -> Client {
-        match self.client_builder().build() {
-            Ok(client) => client,
-            Err(error) => panic!("a client for the fake Asset Panda: {error}"),
-        }
+    /// A ready client with the static bearer token (see [`FakeAssetPanda::client_builder`]),
+    /// as the ConnectWise fake's `client()` gives one.
+    pub fn client(&self) -> crate::Result<Client> {
+        self.client_builder().build()
     }
 }

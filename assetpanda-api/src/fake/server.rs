@@ -50,7 +50,8 @@ pub enum Transport {
 /// ```
 pub struct FakeAssetPanda {
     core: FakeCore,
-    addr: SocketAddr,
+    address: SocketAddr,
+    uri: String,
     transport: Transport,
     // NB: held for its Drop, which stops the server.
     _running: Running,
@@ -65,7 +66,7 @@ enum Running {
 impl std::fmt::Debug for FakeAssetPanda {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FakeAssetPanda")
-            .field("addr", &self.addr)
+            .field("address", &self.address)
             .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
@@ -81,13 +82,13 @@ impl Deref for FakeAssetPanda {
 
 impl FakeAssetPanda {
     /// The base URL, `http://127.0.0.1:<port>` (no trailing slash); paths start with `/v3`.
-    pub fn uri(&self) -> String {
-        format!("http://{}", self.addr)
+    pub fn uri(&self) -> &str {
+        &self.uri
     }
 
     /// The socket address served.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
+    pub fn address(&self) -> SocketAddr {
+        self.address
     }
 
     /// The transport in use (never `Auto`).
@@ -105,7 +106,7 @@ impl FakeAssetPanda {
         listener: std::net::TcpListener,
         transport: Transport,
     ) -> std::io::Result<Self> {
-        let addr = listener.local_addr()?;
+        let address = listener.local_addr()?;
         let running = match transport {
             Transport::Raw => Running::Raw {
                 _server: RawServer::start(core.clone(), listener)?,
@@ -130,7 +131,8 @@ impl FakeAssetPanda {
         core.lock().raw_transport = transport == Transport::Raw;
         Ok(FakeAssetPanda {
             core,
-            addr,
+            address,
+            uri: format!("http://{address}"),
             transport,
             _running: running,
         })

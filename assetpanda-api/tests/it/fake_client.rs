@@ -50,7 +50,7 @@ async fn streams_2500_objects_through_the_capped_search_each_exactly_once() {
 #[tokio::test]
 async fn create_then_search_round_trips() {
     let fake = FakeAssetPanda::start().await;
-    let client = fake.client();
+    let client = fake.client().expect("a client for the fake");
     let devices = client.objects(DEVICES as i64);
     let fields = FieldMap::new()
         .text("field_1", "ACME-WS-017")
@@ -88,7 +88,10 @@ async fn archive_and_unarchive_reach_the_stored_flag() {
     let fake = FakeAssetPanda::start().await;
     fake.populate(DEVICES, 3).unwrap();
     let ids: Vec<String> = fake.objects(DEVICES).into_iter().map(|o| o.id).collect();
-    let devices = fake.client().objects(DEVICES as i64);
+    let devices = fake
+        .client()
+        .expect("a client for the fake")
+        .objects(DEVICES as i64);
     let stop = chrono::NaiveDate::from_ymd_opt(2022, 11, 24).unwrap();
     devices.archive(ids[..2].to_vec(), stop).await.unwrap();
     let stored = fake.objects(DEVICES);
@@ -111,7 +114,10 @@ async fn archive_and_unarchive_reach_the_stored_flag() {
 #[tokio::test]
 async fn a_duplicate_unique_value_is_a_uniqueness_violation() {
     let fake = FakeAssetPanda::start().await;
-    let devices = fake.client().objects(DEVICES as i64);
+    let devices = fake
+        .client()
+        .expect("a client for the fake")
+        .objects(DEVICES as i64);
     let first = FieldMap::new()
         .text("field_1", "A")
         .text("field_20", "1542");
@@ -152,7 +158,7 @@ async fn the_rate_limit_is_waited_out_on_the_shared_clock() {
         window: Duration::from_secs(180),
     };
     let fake = fake_with(FakeAssetPanda::builder().rate_limit(limit)).await;
-    let client = fake.client();
+    let client = fake.client().expect("a client for the fake");
     let start = fake.clock().now();
     for _ in 0..5 {
         client.groups().list().await.unwrap();
@@ -229,7 +235,10 @@ async fn a_seeded_fault_schedule_is_survived_by_the_retrying_client() {
     )
     .await;
     assert_eq!(fake.transport(), Transport::Raw);
-    let devices = fake.client().objects(DEVICES as i64);
+    let devices = fake
+        .client()
+        .expect("a client for the fake")
+        .objects(DEVICES as i64);
     let objects: Vec<_> = devices.search().stream().try_collect().await.unwrap();
     assert_eq!(objects.len(), 1_000);
     let updates: Vec<ObjectUpdate> = objects
@@ -295,6 +304,7 @@ async fn h20_a_wait_given_only_in_the_body_is_honoured() {
     let start = fake.clock().now();
     let update = ObjectUpdate::new(id.clone(), FieldMap::new().text("field_41", "10.0.0.31"));
     fake.client()
+        .expect("a client for the fake")
         .objects(DEVICES as i64)
         .update_batch(vec![update])
         .await
@@ -310,7 +320,10 @@ async fn concurrent_clients_lose_no_write() {
     let fake = FakeAssetPanda::start().await;
     let tasks: Vec<_> = (0..4)
         .map(|task| {
-            let devices = fake.client().objects(DEVICES as i64);
+            let devices = fake
+                .client()
+                .expect("a client for the fake")
+                .objects(DEVICES as i64);
             tokio::spawn(async move {
                 let batch: Vec<FieldMap> = (0..50)
                     .map(|i| {

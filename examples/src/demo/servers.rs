@@ -101,7 +101,7 @@ impl Servers {
                 ca_file: None,
             },
             assetpanda: ApConnection {
-                base_url: Some(self.ap.uri()),
+                base_url: Some(self.ap.uri().to_owned()),
                 max_calls: Some(0),
                 window_secs: None,
                 page_size: None,

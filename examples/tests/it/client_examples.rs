@@ -59,7 +59,7 @@ async fn run_into_a_closed_pipe(
     let world = World::demo(23, 3, 0).await;
     let mut env = world.env();
     env.insert("CW_SITE".into(), world.servers.cw.uri().to_owned());
-    env.insert("AP_BASE_URL".into(), world.servers.ap.uri());
+    env.insert("AP_BASE_URL".into(), world.servers.ap.uri().to_owned());
 
     tokio::task::spawn_blocking(move || {
         let (reader, writer) = std::io::pipe().expect("a pipe");
