@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 
 use super::clock::FakeClock;
 use super::server::FakeAssetPanda;
-use crate::{Client, ClientBuilder, Clock};
+use crate::{Client, ClientBuilder, Clock, RetryPolicy};
 
 /// A manual fake clock never sleeps: a client's wait moves it forward and returns at once,
 /// so retry waits and the fake's rate-limit window pass without real time. The system
@@ -30,14 +30,20 @@ impl Clock for FakeClock {
 
 impl FakeAssetPanda {
     /// A client builder pointed at the fake: its URL, plain HTTP allowed, throttle off,
-    /// the fake's clock for retry waits, and the static bearer token. Change what a test
-    /// needs (credentials, retry policy, timeouts) before `build()`.
+    /// the fake's clock for retry waits, retry backoff shortened to milliseconds (as the
+    /// ConnectWise fake's), and the static bearer token. Change what a test needs
+    /// (credentials, retry policy, timeouts) before `build()`.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder()
             .base_url(self.uri())
             .allow_insecure_http(true)
             .throttle(None)
             .clock(Arc::new(self.clock()))
+            .retry_policy(RetryPolicy {
+                backoff_base: Duration::from_millis(1),
+                backoff_cap: Duration::from_millis(20),
+                ..RetryPolicy::default()
+            })
             .token(self.token())
     }
 
