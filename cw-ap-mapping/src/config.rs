@@ -170,8 +170,9 @@ pub struct JobConfig {
     pub archive_guard: GuardSettings,
     /// The mass-create safety limit: a run is stopped when its new objects are more than
     /// `max_share` of the objects the group holds, and the objects no record matched are
-    /// more than `max_share` of the new ones (a large batch beside as many unmatched
-    /// objects, the sign of a changed match key that would duplicate the group).
+    /// more than `max_share` of the new ones, at least 10 of each (a large batch beside as
+    /// many unmatched objects, the sign of a changed match key that would duplicate the
+    /// group).
     #[serde(default)]
     pub create_guard: GuardSettings,
     /// Set to `true` to accept an unstable field (a name, phone, status…) as a unique
