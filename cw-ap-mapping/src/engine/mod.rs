@@ -153,6 +153,49 @@ impl Stop {
     }
 }
 
+/// How many records of a job's listing `validate` maps, to find the values the mapping
+/// cannot write (a status the group does not have, a date it cannot read) before a run.
+pub(crate) const SAMPLE_RECORDS: usize = 100;
+
+/// A warning for each kind of record failure that mapping the sample records meets: the
+/// run would fail those records. Links are not looked up here.
+fn sample_failures(job: &CompiledJob, samples: &[serde_json::Value], index: usize) -> Vec<Problem> {
+    let mut planner = crate::plan::Planner::new(job);
+    for record in samples {
+        planner.push_source(record);
+    }
+    let plan = planner.finish();
+    let mut kinds: Vec<(String, Vec<String>)> = Vec::new();
+    for error in &plan.errors {
+        let what = match &error.field {
+            Some(field) => format!("{field}: {}", error.message),
+            None => error.message.clone(),
+        };
+        let record = error.record.clone().unwrap_or_default();
+        match kinds.iter_mut().find(|(kind, _)| *kind == what) {
+            Some((_, records)) => records.push(record),
+            None => kinds.push((what, vec![record])),
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(what, records)| {
+            let first: Vec<&str> = records.iter().take(3).map(String::as_str).collect();
+            Problem {
+                severity: Severity::Warning,
+                location: format!("jobs[{index}]"),
+                message: format!(
+                    "{} of the first {} records would fail: {what} (records {})",
+                    records.len(),
+                    samples.len(),
+                    first.join(", ")
+                ),
+                suggestion: None,
+            }
+        })
+        .collect()
+}
+
 /// Warns on each job that writes a group an earlier job also writes: their fields overwrite
 /// each other on every run, and each may archive the other's objects.
 fn shared_groups(results: &mut [(String, Validation)], indexes: &[usize]) {
@@ -307,15 +350,21 @@ impl<S: Source, K: Sink> Engine<S, K> {
                 },
                 Ok((group, date_format)) => {
                     let mut first = validate_job(job, index, &group, date_format.clone(), None);
-                    let sample = match &first.job {
-                        Some(compiled) => Some(self.sample(compiled).await),
+                    let samples = match &first.job {
+                        Some(compiled) => Some(self.samples(compiled).await),
                         None => None,
                     };
-                    match sample {
-                        Some(Ok(Some(sample))) => {
-                            validate_job(job, index, &group, date_format, Some(&sample))
+                    match samples {
+                        Some(Ok(samples)) if !samples.is_empty() => {
+                            let mut checked =
+                                validate_job(job, index, &group, date_format, Some(&samples[0]));
+                            if let Some(compiled) = &checked.job {
+                                let failures = sample_failures(compiled, &samples, index);
+                                checked.problems.extend(failures);
+                            }
+                            checked
                         }
-                        Some(Ok(None)) => {
+                        Some(Ok(_)) => {
                             first.problems.push(Problem {
                                 severity: Severity::Warning,
                                 location: format!("jobs[{index}]"),
@@ -381,9 +430,9 @@ impl<S: Source, K: Sink> Engine<S, K> {
         problems
     }
 
-    /// The first record of the job's listing; `None` when the collection is empty. An
-    /// unreadable item is skipped; a listing that fails is an error.
-    async fn sample(&self, job: &CompiledJob) -> Result<Option<serde_json::Value>, SourceError> {
+    /// The first records of the job's listing (up to [`SAMPLE_RECORDS`]); none when the
+    /// collection is empty. An unreadable item is skipped; a listing that fails is an error.
+    async fn samples(&self, job: &CompiledJob) -> Result<Vec<serde_json::Value>, SourceError> {
         let request = FetchRequest {
             job: job.name.clone(),
             entity: job.entity,
@@ -392,14 +441,18 @@ impl<S: Source, K: Sink> Engine<S, K> {
             updated_since: None,
         };
         let mut stream = self.source.fetch(&request);
+        let mut records = Vec::new();
         while let Some(item) = stream.next().await {
             match item {
-                Ok(record) => return Ok(Some(record)),
+                Ok(record) => records.push(record),
                 Err(e) if e.kind == SourceErrorKind::Item => continue,
                 Err(e) => return Err(e),
             }
+            if records.len() == SAMPLE_RECORDS {
+                break;
+            }
         }
-        Ok(None)
+        Ok(records)
     }
 
     async fn prepare(

@@ -609,3 +609,43 @@ fields = [{{ source = "name", target = "field_1" }}]
     );
     assert_eq!(results[2].1.errors().count(), 0, "a warning, not an error");
 }
+
+#[tokio::test]
+async fn validate_maps_the_first_records_and_warns_of_values_the_run_would_fail() {
+    let sink = Arc::new(MemorySink::new(vec![devices()], vec![]));
+    let status = |id: i64, name: &str| json!({"id": id, "name": format!("WS-{id}"), "status": {"name": name}});
+    let source = MemorySource::new(vec![
+        status(1, "Active"),
+        status(2, "Inactive"),
+        status(3, "Active"),
+        status(4, "Inactive"),
+    ]);
+    let text = r#"[[jobs]]
+name = "devices"
+entity = "configurations"
+target_group = 139300
+match_keys = [{ target = "field_20" }]
+fields = [{ source = "name", target = "field_1" },
+          { source = "status/name", target = "field_11", values = { "Active" = "Available" } }]
+"#;
+
+    let results = Engine::new(source, sink.clone())
+        .validate(&config(text))
+        .await;
+
+    let validation = &results[0].1;
+    assert_eq!(validation.errors().count(), 0, "the first record maps");
+    let warnings: Vec<String> = validation.warnings().map(|p| p.to_string()).collect();
+    let failing: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("would fail"))
+        .collect();
+    assert_eq!(failing.len(), 1, "{warnings:?}");
+    assert!(
+        failing[0].contains("2 of the first 4 records"),
+        "{failing:?}"
+    );
+    assert!(failing[0].contains("Inactive"), "{failing:?}");
+    assert!(failing[0].contains("records 2, 4"), "{failing:?}");
+    assert_eq!(sink.writes(), 0);
+}
