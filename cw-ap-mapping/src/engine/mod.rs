@@ -365,6 +365,10 @@ impl<S: Source, K: Sink> Engine<S, K> {
                             checked
                         }
                         Some(Ok(_)) => {
+                            if let Some(compiled) = &first.job {
+                                let hints = self.unseen_statuses(job, compiled, index).await;
+                                first.problems.extend(hints);
+                            }
                             first.problems.push(Problem {
                                 severity: Severity::Warning,
                                 location: format!("jobs[{index}]"),
@@ -428,6 +432,65 @@ impl<S: Source, K: Sink> Engine<S, K> {
             }));
         }
         problems
+    }
+
+    /// When a job's filter matches nothing, a warning for each status it names that the
+    /// first records of the unfiltered listing do not have, with the nearest one they do.
+    async fn unseen_statuses(
+        &self,
+        job: &JobConfig,
+        compiled: &CompiledJob,
+        index: usize,
+    ) -> Vec<Problem> {
+        let Some(path) = crate::filter::status_path(compiled.entity) else {
+            return Vec::new();
+        };
+        if job.filter.status.is_empty() {
+            return Vec::new();
+        }
+        let request = FetchRequest {
+            job: job.name.clone(),
+            entity: compiled.entity,
+            filter: crate::RenderedFilter::default(),
+            fields: vec!["id".to_owned(), path.to_owned()],
+            updated_since: None,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        let mut read = 0;
+        let mut stream = self.source.fetch(&request);
+        while let Some(Ok(record)) = stream.next().await {
+            let value = path
+                .split('/')
+                .try_fold(&record, |value, segment| value.get(segment))
+                .and_then(|v| v.as_str());
+            if let Some(value) = value.filter(|v| !seen.iter().any(|s| s == v)) {
+                seen.push(value.to_owned());
+            }
+            read += 1;
+            if read == SAMPLE_RECORDS {
+                break;
+            }
+        }
+        if seen.is_empty() {
+            return Vec::new();
+        }
+        job.filter
+            .status
+            .iter()
+            .filter(|wanted| !seen.iter().any(|s| s.eq_ignore_ascii_case(wanted)))
+            .map(|wanted| Problem {
+                severity: Severity::Warning,
+                location: format!("jobs[{index}].filter.status"),
+                message: format!(
+                    "no record of the first {read} has the status `{wanted}`; they have: {}",
+                    seen.join(", ")
+                ),
+                suggestion: crate::validate::resolve::nearest(
+                    wanted,
+                    seen.iter().map(String::as_str),
+                ),
+            })
+            .collect()
     }
 
     /// The first records of the job's listing (up to [`SAMPLE_RECORDS`]); none when the

@@ -386,7 +386,7 @@ impl FilterConfig {
     }
 }
 
-fn status_path(entity: Entity) -> Option<&'static str> {
+pub(crate) fn status_path(entity: Entity) -> Option<&'static str> {
     match entity {
         Entity::Agreements => Some("agreementStatus"),
         Entity::CatalogItems => None,

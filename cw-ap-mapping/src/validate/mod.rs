@@ -15,7 +15,7 @@ use crate::mapping::{
 };
 use crate::target::{DateFormat, GroupRef, TargetField, TargetFieldKind, TargetGroup};
 
-mod resolve;
+pub(crate) mod resolve;
 
 pub use resolve::resolve_target;
 use resolve::{captions_of, nearest, resolve_source, strftime_ok, ResolvedSource};

@@ -27,7 +27,7 @@ fn normalise_name(name: &str) -> String {
         .collect()
 }
 
-pub(super) fn nearest<'a>(
+pub(crate) fn nearest<'a>(
     wanted: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Option<String> {

@@ -512,3 +512,31 @@ async fn a_group_or_job_that_does_not_exist_is_a_usage_error_naming_the_real_one
     );
     assert_eq!(world.ap_writes(), 0);
 }
+
+#[tokio::test]
+async fn validate_names_a_filter_status_no_record_has_and_the_nearest_one() {
+    let world = World::demo(6, 3, 20).await;
+    world.patch_config(|text| {
+        let entity = "entity = \"configurations\"\n";
+        assert!(text.contains(entity), "{text}");
+        text.replacen(
+            entity,
+            &format!("{entity}filter = {{ status = [\"Actve\"] }}\n"),
+            1,
+        )
+    });
+
+    let validated = world.run(&["validate"]).await;
+
+    assert_eq!(validated.status, ExitStatus::Success, "{}", validated.out);
+    assert!(
+        validated
+            .out
+            .contains("filter.status: no record of the first")
+            && validated.out.contains("status `Actve`")
+            && validated.out.contains("did you mean `Active`?"),
+        "{}",
+        validated.out
+    );
+    assert_eq!(world.ap_writes(), 0);
+}
