@@ -51,25 +51,29 @@ fn check_plain_http(section: &str, key: &str, url: &str, allowed: bool) -> Resul
     Ok(())
 }
 
-/// The text of `[section] ca_file`, when set.
+/// The text of `[section] ca_file`, when set, checked to hold certificates so that a
+/// mistake names the file.
 fn ca_file(section: &str, file: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, CliError> {
     let Some(file) = file else {
         return Ok(None);
     };
-    std::fs::read(file).map(Some).map_err(|e| {
-        config_error(
-            section,
-            format!("`ca_file` {}: cannot be read: {e}", file.display()),
-        )
-    })
+    let refuse = |why: &str| config_error(section, format!("`ca_file` {}: {why}", file.display()));
+    let pem = std::fs::read(file).map_err(|e| refuse(&format!("cannot be read: {e}")))?;
+    match reqwest::Certificate::from_pem_bundle(&pem) {
+        Ok(certificates) if !certificates.is_empty() => Ok(Some(pem)),
+        Ok(_) => Err(refuse(
+            "holds no certificate (`-----BEGIN CERTIFICATE-----`)",
+        )),
+        Err(_) => Err(refuse(
+            "a certificate in it is damaged (the text between its BEGIN and END lines is not \
+             a certificate)",
+        )),
+    }
 }
 
 /// A ConnectWise client's configuration error, as the setting it names and what is wrong.
 fn cw_config_error(error: connectwise_api::Error) -> CliError {
     let message = match error {
-        connectwise_api::Error::Config { field, reason } if field == "root_certificates" => {
-            format!("`ca_file`: {reason}")
-        }
         connectwise_api::Error::Config { field, reason } => format!("`{field}`: {reason}"),
         other => other.to_string(),
     };
@@ -247,12 +251,7 @@ pub fn assetpanda(
 
     builder.build().map_err(|e| {
         let message = match e {
-            assetpanda_api::Error::Config { message } => {
-                match message.strip_prefix("root certificates: ") {
-                    Some(reason) => format!("`ca_file`: {reason}"),
-                    None => message,
-                }
-            }
+            assetpanda_api::Error::Config { message } => message,
             other => other.to_string(),
         };
         config_error("assetpanda", message)
@@ -360,6 +359,20 @@ mod tests {
         let err = connectwise(&empty, &creds("KEY")).unwrap_err().to_string();
         assert!(
             err.contains("`ca_file`") && err.contains("no certificate"),
+            "{err}"
+        );
+        assert!(err.contains("empty.pem"), "{err}");
+        std::fs::write(
+            dir.path().join("damaged.pem"),
+            pem.replacen("MII", "M!!", 1),
+        )
+        .unwrap();
+        let damaged = with("connectwise", "damaged.pem").connectwise;
+        let err = connectwise(&damaged, &creds("KEY"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("damaged.pem") && err.contains("is damaged"),
             "{err}"
         );
         let empty = with("assetpanda", "empty.pem");

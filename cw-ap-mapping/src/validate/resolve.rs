@@ -62,14 +62,25 @@ pub fn resolve_target<'g>(
     };
     match candidates.as_slice() {
         [one] => Ok(one),
+        [] if name.is_empty() => Err((
+            "the target is empty; name a field of the group by key (`field_1`) or by name"
+                .to_owned(),
+            None,
+        )),
         [] => {
+            // NB: keys differ only in their numbers, so a near key (`field_4` for
+            // `field_9999`) is no hint: a missing key gets no suggestion.
+            let is_key = name
+                .strip_prefix("field_")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
             let names = group
                 .fields
                 .iter()
                 .flat_map(|f| [f.key.as_str(), f.name.as_str()]);
+            let suggestion = if is_key { None } else { nearest(name, names) };
             Err((
                 format!("group {} has no field `{name}`", group.name),
-                nearest(name, names),
+                suggestion,
             ))
         }
         many => Err((

@@ -230,3 +230,26 @@ fn a_link_on_a_field_that_is_not_a_group_list_is_an_error() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_missing_key_gets_no_near_key_and_an_empty_target_says_so() {
+    let errors = errors(&format!(
+        "{BASE}match_keys = [{{ target = \"field_20\" }}]\nfields = [
+            {{ source = \"name\", target = \"field_9999\" }},
+            {{ source = \"name\", target = \"\" }},
+            {{ source = \"name\", target = \"Serial Numbr\" }},
+        ]"
+    ));
+
+    let found: Vec<(&str, Option<&str>)> = errors
+        .iter()
+        .map(|p| (p.message.as_str(), p.suggestion.as_deref()))
+        .collect();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(
+        found[0].0.contains("no field `field_9999`") && found[0].1.is_none(),
+        "{found:?}"
+    );
+    assert!(found[1].0.starts_with("the target is empty"), "{found:?}");
+    assert_eq!(found[2].1, Some("Serial Number"), "{found:?}");
+}
