@@ -473,10 +473,12 @@ fn parse_base_url(text: &str, allow_http: bool) -> Result<Url> {
 
 /// The certificates of a PEM text; one with none is a configuration error.
 fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
-    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-        Error::config(format!(
-            "root certificates: the PEM text could not be read: {e}"
-        ))
+    // NB: the parser's own error says only "builder error"; what went wrong is a block.
+    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
+        Error::config(
+            "root certificates: a certificate in the PEM text is damaged (the text between its \
+             BEGIN and END lines is not a certificate)",
+        )
     })?;
     if certificates.is_empty() {
         return Err(Error::config(

@@ -510,8 +510,14 @@ fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>> {
         field: "root_certificates".to_owned(),
         reason,
     };
-    let certificates = reqwest::Certificate::from_pem_bundle(pem)
-        .map_err(|e| refuse(format!("the PEM text could not be read: {e}")))?;
+    // NB: the parser's own error says only "builder error"; what went wrong is a block.
+    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
+        refuse(
+            "a certificate in the PEM text is damaged (the text between its BEGIN and END \
+             lines is not a certificate)"
+                .to_owned(),
+        )
+    })?;
     if certificates.is_empty() {
         return Err(refuse(
             "the PEM text holds no certificate (`-----BEGIN CERTIFICATE-----`)".to_owned(),

@@ -51,24 +51,26 @@ fn check_plain_http(section: &str, key: &str, url: &str, allowed: bool) -> Resul
     Ok(())
 }
 
-/// The text of `[section] ca_file`, when set, checked to hold certificates so that a
-/// mistake names the file.
+/// The text of `[section] ca_file`, when set; the client checks that it holds certificates.
 fn ca_file(section: &str, file: Option<&std::path::Path>) -> Result<Option<Vec<u8>>, CliError> {
     let Some(file) = file else {
         return Ok(None);
     };
-    let refuse = |why: &str| config_error(section, format!("`ca_file` {}: {why}", file.display()));
-    let pem = std::fs::read(file).map_err(|e| refuse(&format!("cannot be read: {e}")))?;
-    match reqwest::Certificate::from_pem_bundle(&pem) {
-        Ok(certificates) if !certificates.is_empty() => Ok(Some(pem)),
-        Ok(_) => Err(refuse(
-            "holds no certificate (`-----BEGIN CERTIFICATE-----`)",
-        )),
-        Err(_) => Err(refuse(
-            "a certificate in it is damaged (the text between its BEGIN and END lines is not \
-             a certificate)",
-        )),
-    }
+    let pem = std::fs::read(file).map_err(|e| {
+        config_error(
+            section,
+            format!("`ca_file` {}: cannot be read: {e}", file.display()),
+        )
+    })?;
+    Ok(Some(pem))
+}
+
+/// A client's complaint about the certificates of `ca_file`, naming the file.
+fn ca_file_error(section: &str, file: Option<&std::path::Path>, reason: &str) -> CliError {
+    let file = file
+        .map(|f| format!(" {}", f.display()))
+        .unwrap_or_default();
+    config_error(section, format!("`ca_file`{file}: {reason}"))
 }
 
 /// A ConnectWise client's configuration error, as the setting it names and what is wrong.
@@ -166,7 +168,12 @@ pub fn connectwise(
         None => builder,
     };
 
-    builder.build().map_err(cw_config_error)
+    builder.build().map_err(|e| match e {
+        connectwise_api::Error::Config { field, reason } if field == "root_certificates" => {
+            ca_file_error("connectwise", conn.ca_file.as_deref(), &reason)
+        }
+        other => cw_config_error(other),
+    })
 }
 
 /// An Asset Panda client for the `[assetpanda]` section.
@@ -249,12 +256,16 @@ pub fn assetpanda(
         builder = builder.date_format_override(parsed.pattern().to_owned());
     }
 
-    builder.build().map_err(|e| {
-        let message = match e {
-            assetpanda_api::Error::Config { message } => message,
-            other => other.to_string(),
-        };
-        config_error("assetpanda", message)
+    // NB: the client's configuration errors are plain messages; its certificate ones start
+    // with "root certificates: ".
+    builder.build().map_err(|e| match e {
+        assetpanda_api::Error::Config { message } => {
+            match message.strip_prefix("root certificates: ") {
+                Some(reason) => ca_file_error("assetpanda", conn.ca_file.as_deref(), reason),
+                None => config_error("assetpanda", message),
+            }
+        }
+        other => config_error("assetpanda", other.to_string()),
     })
 }
 

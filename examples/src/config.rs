@@ -269,11 +269,7 @@ impl Loaded {
                 let known: Vec<&str> = self.config.jobs.iter().map(|j| j.name.as_str()).collect();
                 Err(CliError::Config {
                     path: self.path.clone(),
-                    message: format!(
-                        "there is no job `{name}`; the jobs are: {}{}",
-                        known.join(", "),
-                        crate::suggest::hint(name, known.iter().copied())
-                    ),
+                    message: CliError::no_job_message(name, &known),
                 })
             }
         }

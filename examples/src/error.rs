@@ -66,6 +66,31 @@ impl CliError {
             _ => ExitStatus::ConfigError,
         }
     }
+
+    /// An Asset Panda group named on the command line that could not be read: one that
+    /// does not exist (404) is the user's mistake, as a job that does not exist is; any
+    /// other failure is the server's.
+    pub fn group_lookup(error: cw_ap_mapping::SinkError, context: &str) -> Self {
+        let message = format!("{context}{}", error.message);
+        match error.status {
+            Some(404) => CliError::Usage(message),
+            status => CliError::Connection {
+                side: "Asset Panda",
+                message,
+                credentials_refused: status == Some(401),
+            },
+        }
+    }
+
+    /// The message for a job name the configuration does not have, listing the ones it
+    /// has and suggesting the nearest.
+    pub fn no_job_message(name: &str, known: &[&str]) -> String {
+        format!(
+            "there is no job `{name}`; the jobs are: {}{}",
+            known.join(", "),
+            crate::suggest::hint(name, known.iter().copied())
+        )
+    }
 }
 
 #[cfg(test)]

@@ -179,19 +179,16 @@ fn sample_failures(job: &CompiledJob, samples: &[serde_json::Value], index: usiz
     }
     kinds
         .into_iter()
-        .map(|(what, records)| {
-            let first: Vec<&str> = records.iter().take(3).map(String::as_str).collect();
-            Problem {
-                severity: Severity::Warning,
-                location: format!("jobs[{index}]"),
-                message: format!(
-                    "{} of the first {} records would fail: {what} (records {})",
-                    records.len(),
-                    samples.len(),
-                    first.join(", ")
-                ),
-                suggestion: None,
-            }
+        .map(|(what, records)| Problem {
+            severity: Severity::Warning,
+            location: format!("jobs[{index}]"),
+            message: format!(
+                "{} of the first {} records would fail: {what} (records {})",
+                records.len(),
+                samples.len(),
+                steps::first_of(&records, 3)
+            ),
+            suggestion: None,
         })
         .collect()
 }
@@ -442,27 +439,26 @@ impl<S: Source, K: Sink> Engine<S, K> {
         compiled: &CompiledJob,
         index: usize,
     ) -> Vec<Problem> {
-        let Some(path) = crate::filter::status_path(compiled.entity) else {
+        let path = crate::filter::status_path(compiled.entity)
+            .and_then(|path| crate::path::FieldPath::parse(path).ok());
+        let Some(path) = path.filter(|_| !job.filter.status.is_empty()) else {
             return Vec::new();
         };
-        if job.filter.status.is_empty() {
-            return Vec::new();
-        }
         let request = FetchRequest {
             job: job.name.clone(),
             entity: compiled.entity,
             filter: crate::RenderedFilter::default(),
-            fields: vec!["id".to_owned(), path.to_owned()],
+            fields: vec!["id".to_owned(), path.projection()],
             updated_since: None,
         };
         let mut seen: Vec<String> = Vec::new();
         let mut read = 0;
         let mut stream = self.source.fetch(&request);
         while let Some(Ok(record)) = stream.next().await {
-            let value = path
-                .split('/')
-                .try_fold(&record, |value, segment| value.get(segment))
-                .and_then(|v| v.as_str());
+            let value = match path.extract(&record) {
+                Ok(crate::path::Extracted::One(value)) => value.as_str(),
+                _ => None,
+            };
             if let Some(value) = value.filter(|v| !seen.iter().any(|s| s == v)) {
                 seen.push(value.to_owned());
             }
@@ -626,22 +622,19 @@ impl<S: Source, K: Sink> Engine<S, K> {
                 plan.unverified.len()
             ));
         }
+        // NB: a dry run says what a run would do, so it stops as a run would; its counts
+        // show what the guard holds back.
+        if let Some(reason) = &plan.stopped {
+            report.status = GroupStatus::Stopped;
+            report.reason = Some(reason.clone());
+        }
         if self.options.dry_run {
             let c = plan.counts();
             report.counts.created = c.create;
             report.counts.updated = c.update;
             report.counts.archived = c.archive;
             report.counts.unarchived = c.unarchive;
-            // NB: a dry run says what a run would do, and a run would stop here: the counts
-            // show what the guard holds back.
-            if let Some(reason) = &plan.stopped {
-                report.status = GroupStatus::Stopped;
-                report.reason = Some(reason.clone());
-            }
-        } else if let Some(reason) = &plan.stopped {
-            report.status = GroupStatus::Stopped;
-            report.reason = Some(reason.clone());
-        } else {
+        } else if plan.stopped.is_none() {
             let applying = Instant::now();
             let stop_date = self
                 .options

@@ -290,7 +290,7 @@ fn link_key(value: &serde_json::Value) -> Option<String> {
 
 /// The first `shown` items, and how many more there are: a warning names records, not
 /// thousands of them.
-fn first_of(items: &[String], shown: usize) -> String {
+pub(super) fn first_of(items: &[String], shown: usize) -> String {
     let first = items[..items.len().min(shown)].join(", ");
     match items.len().saturating_sub(shown) {
         0 => first,

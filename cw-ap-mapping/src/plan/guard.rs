@@ -27,8 +27,7 @@ pub(super) fn check(plan: &mut SyncPlan, create: CreateGuardCheck, key: &str) ->
 fn archive(plan: &mut SyncPlan) -> Option<String> {
     let g = &mut plan.guard;
     g.archives = plan.archives.len();
-    let limit = g.max_share * g.carrying_id as f64;
-    if !(g.enabled && !g.overridden && g.archives > 0 && g.archives as f64 > limit) {
+    if !(g.enabled && !g.overridden && g.past_limit()) {
         return None;
     }
 
@@ -40,7 +39,7 @@ fn archive(plan: &mut SyncPlan) -> Option<String> {
         g.archives,
         g.carrying_id,
         percent(g.max_share),
-        limit.floor()
+        g.limit().floor()
     ))
 }
 
@@ -76,7 +75,7 @@ fn mass_create(mut g: CreateGuardCheck, key: &str) -> (CreateGuardCheck, Option<
 fn overridden(plan: &SyncPlan, create: &CreateGuardCheck) -> Vec<String> {
     let mut notes = Vec::new();
     let g = &plan.guard;
-    if g.enabled && g.overridden && g.archives as f64 > g.max_share * g.carrying_id as f64 {
+    if g.enabled && g.overridden && g.past_limit() {
         notes.push(format!(
             "the archive guard was overridden for this run: {} of the {} objects that carry a \
              ConnectWise id are archived",

@@ -184,6 +184,18 @@ pub struct GuardCheck {
     pub tripped: bool,
 }
 
+impl GuardCheck {
+    /// The most objects one run may archive.
+    pub fn limit(&self) -> f64 {
+        self.max_share * self.carrying_id as f64
+    }
+
+    /// Whether these counts are past the limit (on or off, overridden or not).
+    pub fn past_limit(&self) -> bool {
+        self.archives > 0 && self.archives as f64 > self.limit()
+    }
+}
+
 /// The create guard's check: a large batch of new objects into a group that already holds
 /// a comparable number, the sign of a changed or wrong match key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

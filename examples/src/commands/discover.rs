@@ -38,15 +38,7 @@ pub fn parse_entity(text: &str) -> Result<Entity, CliError> {
 
 /// The groups to show: one by id or name, or every group of the account.
 async fn groups(endpoints: &Endpoints, only: Option<&str>) -> Result<Vec<TargetGroup>, CliError> {
-    let fail = |e: cw_ap_mapping::SinkError| match e.status {
-        // NB: a group that does not exist is the user's mistake, as a job that does not is.
-        Some(404) if only.is_some() => CliError::Usage(e.message),
-        _ => CliError::Connection {
-            side: "Asset Panda",
-            message: e.message,
-            credentials_refused: e.status == Some(401),
-        },
-    };
+    let fail = |e: cw_ap_mapping::SinkError| CliError::group_lookup(e, "");
     let refs: Vec<GroupRef> = match only {
         Some(text) => vec![match text.trim().parse::<u64>() {
             Ok(id) => GroupRef::Id(id),

@@ -25,11 +25,8 @@ pub fn run(
 
     if let (Some(name), Some(jobs)) = (args.job.as_deref(), jobs) {
         if records.is_empty() && !jobs.iter().any(|j| j == name) {
-            return Err(CliError::Usage(format!(
-                "there is no job `{name}`; the jobs are: {}{}",
-                jobs.join(", "),
-                crate::suggest::hint(name, jobs.iter().map(String::as_str))
-            )));
+            let known: Vec<&str> = jobs.iter().map(String::as_str).collect();
+            return Err(CliError::Usage(CliError::no_job_message(name, &known)));
         }
     }
 

@@ -80,20 +80,10 @@ pub async fn run(
              # remove or rename the example jobs above.\n",
         );
         for (name, entity, group) in live {
-            let resolved =
-                sink.resolve_group(&group_ref(group))
-                    .await
-                    .map_err(|e| match e.status {
-                        // NB: a group that does not exist is the user's mistake, not an outage.
-                        Some(404) => {
-                            CliError::Usage(format!("reading group {group}: {}", e.message))
-                        }
-                        _ => CliError::Connection {
-                            side: "Asset Panda",
-                            message: format!("reading group {group}: {}", e.message),
-                            credentials_refused: e.status == Some(401),
-                        },
-                    })?;
+            let resolved = sink
+                .resolve_group(&group_ref(group))
+                .await
+                .map_err(|e| CliError::group_lookup(e, &format!("reading group {group}: ")))?;
             text.push('\n');
             text.push_str(&template::job_for_group(name, entity, &resolved));
         }
